@@ -1,0 +1,82 @@
+// The one interface every database adapter implements; nothing engine-specific lives above it.
+
+import type { EngineKind } from '../config';
+import type { ExplainResult } from './explain';
+
+/** MariaDB and MySQL share an adapter; INFO-style detection tells them apart. */
+export type Flavor = 'mariadb' | 'mysql' | 'postgresql';
+
+export interface SqlServerInfo {
+  engine: EngineKind;
+  flavor: Flavor;
+  /** As the server reports it, e.g. `10.11.19-MariaDB-0+deb12u1` or `15.20`. */
+  version: string;
+  /** Display name with version, e.g. `MariaDB 10.11.19`. */
+  label: string;
+  /** `host:port/database`. */
+  where: string;
+  user: string;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface QueryResult<R = Row> {
+  rows: R[];
+  /** Wall-clock time of the round trip, in milliseconds. */
+  elapsedMs: number;
+  /** Rows changed by INSERT/UPDATE/DELETE; 0 for SELECT. */
+  affectedRows: number;
+}
+
+export interface ColumnInfo {
+  name: string;
+  type: string;
+  nullable: boolean;
+  /** `PRI`, `UNI`, `MUL` on MySQL; the same words derived from constraints and indexes on PostgreSQL. */
+  key: string;
+  default: string | null;
+}
+
+export interface ExplainOptions {
+  /** Run the statement and report actual rows and time (EXPLAIN ANALYZE / ANALYZE FORMAT=JSON). */
+  analyze?: boolean;
+}
+
+/** The places where the two engines' SQL differs, each as a small function. */
+export interface Dialect {
+  /** Bind placeholder for the n-th parameter (1-based): `?` or `$n`. */
+  param(n: number): string;
+  /** Quotes an identifier after validating it (letters, digits, underscore). */
+  quoteIdent(name: string): string;
+  /** An expression for whole minutes between two timestamps. */
+  minutesBetween(from: string, to: string): string;
+  /** An expression for the calendar date of a timestamp. */
+  dateOf(expr: string): string;
+  /** An aggregate joining values with commas, in order. */
+  joinedList(expr: string, orderBy: string): string;
+  /** The SQL that lists the tables of the lab database. */
+  listTablesSql: string;
+}
+
+export interface SqlEngine {
+  readonly kind: EngineKind;
+  readonly dialect: Dialect;
+  /** `host:port/database`, for messages. */
+  readonly where: string;
+  /** Runs one statement with bound parameters (never interpolated). */
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+  /** The engine's raw plan and one normalized plan tree. */
+  explain(sql: string, params?: readonly unknown[], options?: ExplainOptions): Promise<ExplainResult>;
+  serverInfo(): Promise<SqlServerInfo>;
+  listTables(): Promise<string[]>;
+  describeTable(table: string): Promise<ColumnInfo[]>;
+  close(): Promise<void>;
+}
+
+/** Throws unless `name` is a plain identifier; used wherever an identifier must be interpolated. */
+export function assertIdentifier(name: string): string {
+  if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) {
+    throw new Error(`"${name}" is not a valid SQL identifier (letters, digits and _ only, starting with a letter or _).`);
+  }
+  return name;
+}

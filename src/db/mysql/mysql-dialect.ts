@@ -1,0 +1,17 @@
+// Where MariaDB/MySQL SQL differs from PostgreSQL's, the MariaDB/MySQL side.
+
+import { assertIdentifier, type Dialect } from '../engine';
+
+export const mysqlDialect: Dialect = {
+  param: () => '?',
+  quoteIdent: (name) => `\`${assertIdentifier(name)}\``,
+  minutesBetween: (from, to) => `TIMESTAMPDIFF(MINUTE, ${from}, ${to})`,
+  dateOf: (expr) => `DATE(${expr})`,
+  joinedList: (expr, orderBy) => `GROUP_CONCAT(${expr} ORDER BY ${orderBy})`,
+  listTablesSql: 'SHOW TABLES',
+};
+
+/** `DESCRIBE t` as the guide runs it: Field, Type, Null, Key, Default, Extra. */
+export function mysqlDescribeSql(table: string): string {
+  return `DESCRIBE ${mysqlDialect.quoteIdent(table)}`;
+}

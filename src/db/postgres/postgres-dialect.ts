@@ -1,0 +1,31 @@
+// Where PostgreSQL SQL differs from MariaDB/MySQL's, the PostgreSQL side.
+
+import { assertIdentifier, type Dialect } from '../engine';
+
+export const postgresDialect: Dialect = {
+  param: (n) => `$${n}`,
+  quoteIdent: (name) => `"${assertIdentifier(name)}"`,
+  minutesBetween: (from, to) => `TRUNC(EXTRACT(EPOCH FROM (${to} - ${from})) / 60)::integer`,
+  dateOf: (expr) => `CAST(${expr} AS date)`,
+  joinedList: (expr, orderBy) => `string_agg(${expr}::text, ',' ORDER BY ${orderBy})`,
+  listTablesSql: 'SELECT tablename AS "Tables" FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename',
+};
+
+/**
+ * The columns of a table in the shape of MySQL's DESCRIBE (Field, Type, Null, Key, Default), so both
+ * engines answer the guide's "describe airport" the same way. $1 is the table name.
+ */
+export const postgresDescribeSql = `SELECT a.attname AS "Field",
+       format_type(a.atttypid, a.atttypmod) AS "Type",
+       CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END AS "Null",
+       CASE
+         WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum = ANY (i.indkey)) THEN 'PRI'
+         WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique AND i.indkey[0] = a.attnum) THEN 'UNI'
+         WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indkey[0] = a.attnum) THEN 'MUL'
+         ELSE ''
+       END AS "Key",
+       pg_get_expr(d.adbin, d.adrelid) AS "Default"
+  FROM pg_attribute a
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+ WHERE a.attrelid = to_regclass($1::text) AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY a.attnum`;

@@ -1,0 +1,57 @@
+// Maps PostgreSQL's `EXPLAIN (FORMAT JSON)` into a PlanNode tree.
+
+import type { AccessKind, PlanNode } from '../explain';
+
+type Json = Record<string, unknown>;
+
+const ACCESS: Record<string, AccessKind> = {
+  'Seq Scan': 'full-scan',
+  'Parallel Seq Scan': 'full-scan',
+  'Index Scan': 'index-lookup',
+  'Index Only Scan': 'index-lookup',
+  'Bitmap Heap Scan': 'index-lookup',
+  'Bitmap Index Scan': 'index-lookup',
+};
+
+/** `raw` is the value of the "QUERY PLAN" column: an array holding one object with a "Plan". */
+export function normalizePostgresPlan(raw: unknown): PlanNode {
+  const top = (Array.isArray(raw) ? raw[0] : raw) as Json | undefined;
+  const plan = top?.Plan as Json | undefined;
+  if (!plan) throw new Error('PostgreSQL returned an EXPLAIN without a "Plan"');
+  return node(plan);
+}
+
+function node(plan: Json): PlanNode {
+  const type = String(plan['Node Type']);
+  const result: PlanNode = {
+    operation: joinStrategy(type, plan),
+    children: (Array.isArray(plan.Plans) ? (plan.Plans as Json[]) : []).map(node),
+  };
+  const relation = plan['Relation Name'];
+  if (typeof relation === 'string') {
+    result.table = relation;
+    if (typeof plan.Alias === 'string' && plan.Alias !== relation) result.alias = plan.Alias;
+  }
+  const access = ACCESS[type];
+  if (access) result.access = access;
+  if (typeof plan['Index Name'] === 'string') {
+    result.index = plan['Index Name'];
+  } else if (type === 'Bitmap Heap Scan') {
+    // The index is named by the Bitmap Index Scan below; the heap scan is where the table is read.
+    const index = result.children.find((c) => c.index)?.index;
+    if (index) result.index = index;
+  }
+  if (typeof plan['Plan Rows'] === 'number') result.estimatedRows = plan['Plan Rows'];
+  if (typeof plan['Actual Rows'] === 'number') result.actualRows = plan['Actual Rows'];
+  if (typeof plan['Total Cost'] === 'number') result.cost = plan['Total Cost'];
+  if (typeof plan['Actual Total Time'] === 'number') result.actualMs = plan['Actual Total Time'];
+  const filter = plan.Filter ?? plan['Index Cond'] ?? plan['Recheck Cond'] ?? plan['Hash Cond'] ?? plan['Join Filter'];
+  if (typeof filter === 'string') result.filter = filter;
+  if (type === 'Sort' && Array.isArray(plan['Sort Key'])) result.filter = `sort by ${plan['Sort Key'].join(', ')}`;
+  return result;
+}
+
+function joinStrategy(type: string, plan: Json): string {
+  if (type === 'Aggregate' && typeof plan.Strategy === 'string') return `${plan.Strategy} Aggregate`;
+  return type;
+}
