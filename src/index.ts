@@ -1,5 +1,7 @@
 // What notebooks import: `import { ... } from 'valkey-lab'`.
 
+export * from './check';
 export * from './config';
 export * from './errors';
 export * from './db';
+export * from './valkey';

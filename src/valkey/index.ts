@@ -1,0 +1,6 @@
+// The Valkey side of the lab: a thin layer over iovalkey (connect, INFO, key namespace, servers the lab starts).
+
+export * from './client';
+export * from './info';
+export * from './keys';
+export * from './server';
