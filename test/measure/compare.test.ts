@@ -1,0 +1,126 @@
+// compare and benchPair: speedups are computed from the two measurements, in the same run.
+
+import { inspect } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import {
+  benchPair,
+  benchTable,
+  compare,
+  comparisonTable,
+  describeComparison,
+  roundMs,
+  roundRatio,
+  summarizeSamples,
+} from '../../src/measure';
+
+function busyWait(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    // spin
+  }
+}
+
+const database = summarizeSamples('database query', [1.2, 1.0, 1.1, 0.9, 1.0, 1.3, 1.0, 1.1, 1.0, 4.0]);
+const cache = summarizeSamples('cache hit', [0.05, 0.05, 0.06, 0.05, 0.04, 0.05, 0.05, 0.07, 0.05, 0.2]);
+
+describe('compare', () => {
+  it('divides baseline by candidate at p50, p95, p99 and the mean, keeping both names', () => {
+    const c = compare(database, cache);
+    expect(c.baseline).toBe('database query');
+    expect(c.candidate).toBe('cache hit');
+    expect(c.speedup.p50).toBeCloseTo(database.p50 / cache.p50, 10);
+    expect(c.speedup.p95).toBeCloseTo(database.p95 / cache.p95, 10);
+    expect(c.speedup.p99).toBeCloseTo(database.p99 / cache.p99, 10);
+    expect(c.speedup.mean).toBeCloseTo(database.mean / cache.mean, 10);
+    expect(c.speedup.p50).toBeCloseTo(20, 5); // 1.0 ms / 0.05 ms
+    expect(c.baselineMs.p50).toBe(1);
+    expect(c.candidateMs.p50).toBe(0.05);
+  });
+
+  it('gives a ratio below 1 when the candidate is slower, and says so', () => {
+    const c = compare(cache, database);
+    expect(c.speedup.p50).toBeCloseTo(0.05, 5);
+    expect(describeComparison(c)).toMatch(/^database query vs cache hit: 20× slower at p50/);
+  });
+
+  it('describes itself from the figures when printed', () => {
+    expect(inspect(compare(database, cache))).toBe(describeComparison(compare(database, cache)));
+    expect(describeComparison(compare(database, cache))).toMatch(
+      /^cache hit vs database query: 20× faster at p50 \(p95 /,
+    );
+  });
+
+  it('calls a candidate that took under a microsecond infinitely faster rather than dividing by zero', () => {
+    const instant = summarizeSamples('instant', [0, 0, 0]);
+    expect(compare(database, instant).speedup.p50).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('benchPair', () => {
+  it('measures both sides with the same warm-up and iterations, interleaved in alternating order', async () => {
+    const order: string[] = [];
+    const pair = await benchPair(
+      { name: 'slow', fn: () => void order.push('slow') },
+      { name: 'fast', fn: () => void order.push('fast') },
+      { warmup: 2, iterations: 4 },
+    );
+    expect(order).toEqual([
+      'slow',
+      'fast',
+      'fast',
+      'slow',
+      'slow',
+      'fast',
+      'fast',
+      'slow',
+      'slow',
+      'fast',
+      'fast',
+      'slow',
+    ]);
+    expect(pair.baseline).toMatchObject({ name: 'slow', n: 4, warmup: 2 });
+    expect(pair.candidate).toMatchObject({ name: 'fast', n: 4, warmup: 2 });
+    expect(pair.comparison).toMatchObject({ baseline: 'slow', candidate: 'fast' });
+  });
+
+  it('finds the faster operation faster, by about the ratio of their durations', async () => {
+    const pair = await benchPair(
+      { name: '3 ms', fn: () => busyWait(3) },
+      { name: '1 ms', fn: () => busyWait(1) },
+      { warmup: 2, iterations: 30 },
+    );
+    expect(pair.comparison.speedup.p50).toBeGreaterThan(2.4);
+    expect(pair.comparison.speedup.p50).toBeLessThan(3.3);
+    expect(pair.comparison.speedup.p50).toBe(pair.baseline.p50 / pair.candidate.p50);
+  });
+
+  it('refuses two sides with the same name (tables and charts could not tell them apart)', async () => {
+    await expect(benchPair({ name: 'q', fn: () => 1 }, { name: 'q', fn: () => 2 })).rejects.toThrow(/Both operations/);
+  });
+});
+
+describe('table rows', () => {
+  it('lists each result with units in the headers and rounded figures', () => {
+    const rows = benchTable([database, cache]);
+    expect(rows).toHaveLength(2);
+    expect(Object.keys(rows[0]!)).toEqual(['name', 'n', 'min ms', 'mean ms', 'p50 ms', 'p95 ms', 'p99 ms', 'max ms']);
+    expect(rows[1]).toMatchObject({ name: 'cache hit', n: 10, 'p50 ms': 0.05, 'min ms': 0.04 });
+    expect(rows[0]!['mean ms']).toBe(1.36);
+  });
+
+  it('lays a comparison out per statistic, with a column per operation', () => {
+    const rows = comparisonTable(compare(database, cache));
+    expect(rows.map((r) => r.statistic)).toEqual(['p50', 'p95', 'p99', 'mean']);
+    expect(rows[0]).toEqual({ statistic: 'p50', 'database query ms': 1, 'cache hit ms': 0.05, speedup: 20 });
+  });
+
+  it('rounds to what a measurement can tell apart', () => {
+    expect(roundMs(0.052349)).toBe(0.052);
+    expect(roundMs(12.3456)).toBe(12.35);
+    expect(roundMs(143.26)).toBe(143.3);
+    expect(roundRatio(18.345)).toBe(18.3);
+    expect(roundRatio(2.4719)).toBe(2.47);
+    expect(roundRatio(0.81549)).toBe(0.815);
+    expect(roundRatio(123.4)).toBe(123);
+  });
+});
