@@ -1,0 +1,155 @@
+// The headless runner: executes every notebook through the real tslab kernel, once per engine,
+// writes the executed copies and a summary under build/notebooks, and fails when any cell fails.
+
+import { spawn } from 'node:child_process';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ENGINE_KINDS, projectRoot, type EngineKind } from '../src/config';
+import { runMain } from './lib/cli';
+import { KERNEL_NAME, readJupyterSetup, type JupyterSetup } from './lib/jupyter';
+
+const USAGE = `Usage: npm run notebooks -- [--engines mysql,postgres] [--only 02] [--timeout 300] [--out build/notebooks] [notebook.ipynb ...]`;
+
+export interface NotebookRun {
+  notebook: string;
+  engine: EngineKind;
+  ok: boolean;
+  cells: number;
+  executed: number;
+  seconds: number;
+  failedCell: number | null;
+  error: string | null;
+  output: string;
+}
+
+async function main(): Promise<void> {
+  const { values, positionals } = parseArgs({
+    allowPositionals: true,
+    options: {
+      engines: { type: 'string', default: ENGINE_KINDS.join(',') },
+      only: { type: 'string' },
+      timeout: { type: 'string', default: process.env.LAB_CELL_TIMEOUT ?? '300' },
+      out: { type: 'string', default: path.join('build', 'notebooks') },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return console.log(USAGE);
+  const root = projectRoot();
+  const jupyter = readJupyterSetup(root);
+  const engines = values.engines.split(',').map((e) => e.trim()) as EngineKind[];
+  for (const engine of engines) {
+    if (!ENGINE_KINDS.includes(engine)) throw new Error(`Unknown engine "${engine}". ${USAGE}`);
+  }
+  const notebooks = positionals.length > 0 ? positionals.map((p) => path.resolve(p)) : labNotebooks(root, values.only);
+  if (notebooks.length === 0) throw new Error(`No notebooks matched. ${USAGE}`);
+  const outDir = path.resolve(root, values.out);
+  const timeout = Number(values.timeout);
+
+  const runs: NotebookRun[] = [];
+  for (const engine of engines) {
+    for (const notebook of notebooks) {
+      process.stdout.write(`▶ ${path.basename(notebook)} on ${engine} ... `);
+      const run = await executeNotebook(notebook, engine, { jupyter, outDir, timeout });
+      runs.push(run);
+      console.log(
+        run.ok ? `passed (${run.cells} cells, ${run.seconds.toFixed(1)} s)` : `FAILED at cell ${run.failedCell ?? '?'}`,
+      );
+      if (!run.ok && run.error) console.log(indent(run.error));
+    }
+  }
+
+  writeSummary(outDir, runs);
+  console.log(`\n${summaryTable(runs)}\nExecuted copies and summary.json are in ${path.relative(root, outDir)}/.`);
+  const failed = runs.filter((r) => !r.ok);
+  if (failed.length > 0) {
+    throw new Error(
+      `${failed.length} of ${runs.length} notebook runs failed: ${failed.map((r) => `${path.basename(r.notebook)} on ${r.engine}`).join(', ')}`,
+    );
+  }
+}
+
+/** The lab book's notebooks in guide order (their names start with the part number). */
+export function labNotebooks(root: string, only?: string): string[] {
+  const dir = path.join(root, 'notebooks');
+  return readdirSync(dir)
+    .filter((name) => /^\d\d-.*\.ipynb$/.test(name) && (!only || name.includes(only)))
+    .sort()
+    .map((name) => path.join(dir, name));
+}
+
+/** Runs one notebook with LAB_DB=engine through the project-local tslab kernel. */
+export async function executeNotebook(
+  notebook: string,
+  engine: EngineKind,
+  options: { jupyter: JupyterSetup; outDir: string; timeout: number },
+): Promise<NotebookRun> {
+  const output = path.join(options.outDir, engine, path.basename(notebook));
+  mkdirSync(path.dirname(output), { recursive: true });
+  const script = path.join(projectRoot(), 'scripts', 'execute_notebook.py');
+  const args = [script, notebook, output, '--kernel', KERNEL_NAME, '--timeout', String(options.timeout)];
+  const env = { ...process.env, LAB_DB: engine, JUPYTER_PATH: options.jupyter.jupyterPath };
+  const { code, stdout, stderr } = await run(options.jupyter.python, args, env);
+  const lastLine = stdout.trim().split('\n').at(-1) ?? '';
+  let report: Omit<NotebookRun, 'notebook' | 'engine' | 'output'>;
+  try {
+    report = JSON.parse(lastLine);
+  } catch {
+    // The executor itself failed (kernel missing, unreadable notebook...): say so with its own words.
+    const reason = stderr.trim().split('\n').slice(-3).join('\n') || `exit code ${code}`;
+    report = { ok: false, cells: 0, executed: 0, seconds: 0, failedCell: null, error: reason };
+  }
+  return { ...report, ok: report.ok && code === 0, notebook, engine, output };
+}
+
+function run(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
+  });
+}
+
+function writeSummary(outDir: string, runs: NotebookRun[]): void {
+  mkdirSync(outDir, { recursive: true });
+  const rows = runs.map((r) => ({
+    ...r,
+    notebook: path.basename(r.notebook),
+    output: path.relative(outDir, r.output),
+  }));
+  writeFileSync(
+    path.join(outDir, 'summary.json'),
+    `${JSON.stringify({ finishedAt: new Date().toISOString(), runs: rows }, null, 2)}\n`,
+  );
+}
+
+export function summaryTable(runs: NotebookRun[]): string {
+  const header = ['notebook', 'engine', 'cells', 'seconds', 'result'];
+  const rows = runs.map((r) => [
+    path.basename(r.notebook),
+    r.engine,
+    `${r.executed}/${r.cells}`,
+    r.seconds.toFixed(1),
+    r.ok ? 'pass' : `FAIL (cell ${r.failedCell ?? '?'})`,
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  return [line(header), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.map(line)].join('\n');
+}
+
+function indent(text: string): string {
+  return text
+    .split('\n')
+    .map((l) => `    ${l}`)
+    .join('\n');
+}
+
+if (typeof require !== 'undefined' && require.main === module) runMain(main);

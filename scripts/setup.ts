@@ -1,0 +1,98 @@
+// The lab's own set-up, after scripts/setup.sh has installed packages and built the library:
+// .env, databases and lab user on each engine, Valkey, the Jupyter kernel, the dataset. Safe to re-run.
+
+import { randomBytes } from 'node:crypto';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ENGINE_KINDS, describeConfig, loadConfig, projectRoot, type EngineKind } from '../src/config';
+import { provisionLabDatabase } from '../src/db/provision';
+import { connectValkey, ensureManagedValkey, valkeyServerInfo } from '../src/valkey';
+import { installKernelSpec } from './lib/jupyter';
+import { runMain, step } from './lib/cli';
+
+const USAGE = `Usage: npm run setup -- [--engines mysql,postgres] [--no-dataset] [--scale tiny|default|full] [--force-dataset]`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      python: { type: 'string', default: 'python3' },
+      engines: { type: 'string', default: ENGINE_KINDS.join(',') },
+      'no-dataset': { type: 'boolean', default: false },
+      scale: { type: 'string' },
+      'force-dataset': { type: 'boolean', default: false },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return;
+  }
+  const root = projectRoot();
+  const engines = parseEngines(values.engines);
+
+  await step('configuration (.env)', async () => ensureDotEnv(root));
+  const config = loadConfig({ root, env: values.scale ? { ...process.env, LAB_SCALE: values.scale } : process.env });
+
+  for (const engine of engines) {
+    await step(`${engine === 'mysql' ? 'MariaDB/MySQL' : 'PostgreSQL'}: lab databases and user`, async () => {
+      const databases = await provisionLabDatabase(config, engine);
+      const target = engine === 'mysql' ? config.mysql : config.postgres;
+      return `${databases.join(', ')} for ${target.user} at ${target.host}:${target.port}`;
+    });
+  }
+
+  await step('Valkey', async () => {
+    if (config.valkey.source === 'env') {
+      const client = await connectValkey(config);
+      const info = await valkeyServerInfo(client);
+      client.disconnect();
+      const note = info.flavor === 'redis' ? ' (Redis: the lab works, but it teaches Valkey; see the README)' : '';
+      return `using VALKEY_URL: ${info.label} at ${info.where}${note}`;
+    }
+    const { valkey, started } = await ensureManagedValkey(root);
+    return `${started ? 'started' : 'already running'}: the lab's Valkey at ${valkey.url.replace('redis://', '')} (data in ${valkey.dir})`;
+  });
+
+  await step('Jupyter kernel (tslab)', async () => {
+    const setup = installKernelSpec(root, values.python);
+    return `kernel spec in ${path.relative(root, setup.jupyterPath)}, notebooks run with ${setup.python}`;
+  });
+
+  console.log('\nThe lab is set up:');
+  for (const [name, value] of Object.entries(describeConfig(loadConfig({ root })))) {
+    console.log(`  ${name.padEnd(24)} ${value}`);
+  }
+}
+
+function parseEngines(list: string): EngineKind[] {
+  const engines = list.split(',').map((e) => e.trim());
+  const unknown = engines.filter((e) => !(ENGINE_KINDS as readonly string[]).includes(e));
+  if (unknown.length > 0) throw new Error(`Unknown engine(s) ${unknown.join(', ')} in --engines. ${USAGE}`);
+  return engines as EngineKind[];
+}
+
+/**
+ * Creates `.env` from `.env.example` when there is none, and makes sure the lab user has a password:
+ * a random one, generated once and kept in `.env` (git-ignored), never printed.
+ */
+function ensureDotEnv(root: string): string {
+  const file = path.join(root, '.env');
+  let created = false;
+  if (!existsSync(file)) {
+    copyFileSync(path.join(root, '.env.example'), file);
+    created = true;
+  }
+  const text = readFileSync(file, 'utf8');
+  if (/^LAB_DB_PASSWORD=\S+/m.test(text) || process.env.LAB_DB_PASSWORD) {
+    return created ? 'created .env from .env.example' : '.env present';
+  }
+  const password = randomBytes(18).toString('base64url');
+  const updated = /^LAB_DB_PASSWORD=.*$/m.test(text)
+    ? text.replace(/^LAB_DB_PASSWORD=.*$/m, `LAB_DB_PASSWORD=${password}`)
+    : `${text.trimEnd()}\nLAB_DB_PASSWORD=${password}\n`;
+  writeFileSync(file, updated, { mode: 0o600 });
+  return `${created ? 'created .env' : 'updated .env'}: generated a password for the lab user (kept in .env, not shown)`;
+}
+
+runMain(main);
