@@ -94,7 +94,12 @@ export function readDotEnv(root: string): Env {
   try {
     return parseEnv(readFileSync(file, 'utf8'));
   } catch (cause) {
-    throw new LabError({ what: 'Cannot parse .env', where: file, fix: 'Fix the line it stops at (KEY=value per line).', cause });
+    throw new LabError({
+      what: 'Cannot parse .env',
+      where: file,
+      fix: 'Fix the line it stops at (KEY=value per line).',
+      cause,
+    });
   }
 }
 
@@ -206,7 +211,10 @@ export function validateValkeyUrl(url: string): void {
     });
   }
   if (!parsed.hostname) {
-    throw new LabError({ what: `VALKEY_URL "${maskUrl(url)}" has no host`, fix: 'Add one, for example redis://127.0.0.1:6379.' });
+    throw new LabError({
+      what: `VALKEY_URL "${maskUrl(url)}" has no host`,
+      fix: 'Add one, for example redis://127.0.0.1:6379.',
+    });
   }
   const db = parsed.pathname.replace(/^\//, '');
   if (db !== '' && !/^\d+$/.test(db)) {
@@ -262,13 +270,19 @@ function oneOf<T extends string>(name: string, value: string, allowed: readonly 
 
 function integer(name: string, value: string): number {
   if (/^-?\d+$/.test(value) && Number.isSafeInteger(Number(value))) return Number(value);
-  throw new LabError({ what: `${name}="${value}" is not a whole number`, fix: `Set ${name} to an integer, for example ${DEFAULTS.LAB_SEED}.` });
+  throw new LabError({
+    what: `${name}="${value}" is not a whole number`,
+    fix: `Set ${name} to an integer, for example ${DEFAULTS.LAB_SEED}.`,
+  });
 }
 
 function date(name: string, value: string): Date {
   const parsed = new Date(value);
   if (!Number.isNaN(parsed.getTime())) return parsed;
-  throw new LabError({ what: `${name}="${value}" is not a date`, fix: `Use ISO 8601, for example ${DEFAULTS.LAB_CLOCK}.` });
+  throw new LabError({
+    what: `${name}="${value}" is not a date`,
+    fix: `Use ISO 8601, for example ${DEFAULTS.LAB_CLOCK}.`,
+  });
 }
 
 function nonEmpty(value: string | undefined): string | undefined {

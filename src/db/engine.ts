@@ -76,7 +76,9 @@ export interface SqlEngine {
 /** Throws unless `name` is a plain identifier; used wherever an identifier must be interpolated. */
 export function assertIdentifier(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) {
-    throw new Error(`"${name}" is not a valid SQL identifier (letters, digits and _ only, starting with a letter or _).`);
+    throw new Error(
+      `"${name}" is not a valid SQL identifier (letters, digits and _ only, starting with a letter or _).`,
+    );
   }
   return name;
 }

@@ -72,8 +72,29 @@ export function usesIndex(plan: PlanNode, table: string, index?: string): boolea
 }
 
 const NOT_ALIASES = new Set([
-  'on', 'using', 'where', 'join', 'left', 'right', 'inner', 'outer', 'cross', 'natural', 'group', 'order',
-  'limit', 'having', 'union', 'straight_join', 'force', 'use', 'ignore', 'lateral', 'window', 'offset', 'set',
+  'on',
+  'using',
+  'where',
+  'join',
+  'left',
+  'right',
+  'inner',
+  'outer',
+  'cross',
+  'natural',
+  'group',
+  'order',
+  'limit',
+  'having',
+  'union',
+  'straight_join',
+  'force',
+  'use',
+  'ignore',
+  'lateral',
+  'window',
+  'offset',
+  'set',
 ]);
 
 /**

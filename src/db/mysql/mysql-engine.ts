@@ -27,7 +27,10 @@ export class MysqlEngine implements SqlEngine {
     const started = performance.now();
     // With parameters: a server-side prepared statement, so values are bound, never spliced into the SQL.
     // Without: the text protocol, which also accepts statements that cannot be prepared (DDL, SHOW...).
-    const [result] = params.length > 0 ? await this.pool.execute(sql, params as Parameters<mysql.Pool['execute']>[1]) : await this.pool.query(sql);
+    const [result] =
+      params.length > 0
+        ? await this.pool.execute(sql, params as Parameters<mysql.Pool['execute']>[1])
+        : await this.pool.query(sql);
     const elapsedMs = performance.now() - started;
     if (Array.isArray(result)) return { rows: result as R[], elapsedMs, affectedRows: 0 };
     return { rows: [], elapsedMs, affectedRows: (result as mysql.ResultSetHeader).affectedRows ?? 0 };
@@ -47,7 +50,9 @@ export class MysqlEngine implements SqlEngine {
 
   async serverInfo(): Promise<SqlServerInfo> {
     if (!this.info) {
-      const { rows } = await this.query<{ version: string; user: string }>('SELECT VERSION() AS version, CURRENT_USER() AS user');
+      const { rows } = await this.query<{ version: string; user: string }>(
+        'SELECT VERSION() AS version, CURRENT_USER() AS user',
+      );
       const version = rows[0]!.version;
       const flavor = /mariadb/i.test(version) ? 'mariadb' : 'mysql';
       const number = version.split('-')[0]!;
