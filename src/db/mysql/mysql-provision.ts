@@ -15,8 +15,12 @@ const LAB_PRIVILEGES =
 export async function provisionMysql(admin: MysqlEngine, lab: DbTarget, databases: readonly string[]): Promise<void> {
   const password = admin.pool.escape(lab.password ?? '');
   const user = admin.pool.escape(lab.user);
-  // The lab user may connect from this machine only, unless the server lives elsewhere (e.g. a container).
-  const hosts = ['127.0.0.1', 'localhost', '::1'].includes(lab.host) ? ['localhost', '127.0.0.1', '::1'] : ['%'];
+  // The lab user may connect from where this client connects from, as the server sees it (loopback
+  // here; the bridge address when the server runs in a container), and from nowhere else.
+  const { rows } = await admin.query<{ host: string }>("SELECT SUBSTRING_INDEX(USER(), '@', -1) AS host");
+  const clientHost = rows[0]?.host ?? 'localhost';
+  const loopback = ['localhost', '127.0.0.1', '::1'];
+  const hosts = loopback.includes(clientHost) ? loopback : [clientHost];
   for (const database of databases) {
     await admin.query(
       `CREATE DATABASE IF NOT EXISTS ${mysqlDialect.quoteIdent(database)} CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci`,
