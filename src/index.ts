@@ -5,3 +5,4 @@ export * from './config';
 export * from './errors';
 export * from './db';
 export * from './valkey';
+export * from './patterns';

@@ -3,4 +3,5 @@
 export * from './client';
 export * from './info';
 export * from './keys';
+export * from './monitor';
 export * from './server';

@@ -7,6 +7,7 @@ import { loadConfig } from '../../src/config';
 import { LabError } from '../../src/errors';
 import {
   cacheKey,
+  captureCommands,
   clearLabKeys,
   connectValkey,
   connectValkeyUrl,
@@ -68,6 +69,25 @@ describe('a private Valkey the lab starts', () => {
     expect(await clearLabKeys(lab)).toBe(1);
     expect(await listLabKeys(lab)).toEqual([]);
     expect(await bystander.get('airport:JFK:name')).toBe('someone else');
+    lab.disconnect();
+    bystander.disconnect();
+  });
+
+  it("captures with MONITOR exactly the commands the lab client sent, not other clients', and stops cleanly", async () => {
+    const lab = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
+    const bystander = new Redis(server.url);
+    const capture = await captureCommands(lab);
+    await lab.setex('airport:JFK:city', 300, 'New York');
+    await bystander.get('someone:else');
+    await lab.get('airport:JFK:city');
+    const commands = await capture.stop();
+    expect(commands.map((c) => [c.command, ...c.args])).toEqual([
+      ['SETEX', 'lab:airport:JFK:city', '300', 'New York'],
+      ['GET', 'lab:airport:JFK:city'],
+    ]);
+    expect(commands[1]!.at).toBeGreaterThanOrEqual(0);
+    expect(await lab.get('airport:JFK:city')).toBe('New York'); // the lab client itself is untouched
+    await clearLabKeys(lab);
     lab.disconnect();
     bystander.disconnect();
   });

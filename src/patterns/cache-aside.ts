@@ -1,0 +1,102 @@
+// Cache-aside: ask Valkey first; on a miss, load from the database and keep the answer for a while.
+
+import type Redis from 'iovalkey';
+import { errorMessage } from '../errors';
+
+/**
+ * How a read went:
+ * - `hit`: the cache had a valid entry;
+ * - `miss`: it had none, so the loader ran and the entry was written;
+ * - `malformed`: it had an entry that was not valid JSON of the expected shape; treated as a miss and replaced;
+ * - `cache-error`: Valkey failed (down, timeout...); the loader's answer is returned and nothing is cached.
+ */
+export type CacheOutcome = 'hit' | 'miss' | 'malformed' | 'cache-error';
+
+export interface CacheRead<T> {
+  value: T;
+  outcome: CacheOutcome;
+  key: string;
+  /** Time for the whole read, in milliseconds. */
+  elapsedMs: number;
+  /** What went wrong with the cache, for `malformed` and `cache-error`. */
+  problem?: string;
+}
+
+/** Decides whether a parsed cache entry has the shape the caller expects. */
+export type ShapeCheck<T> = (value: unknown) => value is T;
+
+export interface CacheAsideOptions<T> {
+  /** Entries failing this are treated as malformed (default: any JSON value passes). */
+  isValid?: ShapeCheck<T>;
+}
+
+export type CacheAside = <T>(
+  key: string,
+  ttlSeconds: number,
+  load: () => Promise<T>,
+  options?: CacheAsideOptions<T>,
+) => Promise<CacheRead<T>>;
+
+/**
+ * A cache-aside reader on `valkey`. Values are stored as JSON strings with SET .. EX, so every entry
+ * expires. A cache failure never fails the read: the database answers instead and the read says why.
+ */
+export function createCacheAside(valkey: Redis): CacheAside {
+  return async function cacheAside<T>(
+    key: string,
+    ttlSeconds: number,
+    load: () => Promise<T>,
+    options: CacheAsideOptions<T> = {},
+  ): Promise<CacheRead<T>> {
+    if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)
+      throw new Error(`TTL must be a whole number of seconds > 0, got ${ttlSeconds}`);
+    const started = performance.now();
+    const done = (value: T, outcome: CacheOutcome, problem?: string): CacheRead<T> => ({
+      value,
+      outcome,
+      key,
+      elapsedMs: performance.now() - started,
+      ...(problem ? { problem } : {}),
+    });
+
+    let cached: string | null;
+    try {
+      cached = await valkey.get(key);
+    } catch (error) {
+      return done(await load(), 'cache-error', `GET failed: ${errorMessage(error)}`);
+    }
+
+    let problem: string | undefined;
+    if (cached !== null) {
+      const parsed = parseEntry(cached, options.isValid);
+      if (parsed.ok) return done(parsed.value, 'hit');
+      problem = parsed.problem;
+    }
+
+    const value = await load();
+    try {
+      await valkey.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+    } catch (error) {
+      return done(value, 'cache-error', `SET failed: ${errorMessage(error)}`);
+    }
+    return problem ? done(value, 'malformed', problem) : done(value, 'miss');
+  };
+}
+
+function parseEntry<T>(text: string, isValid?: ShapeCheck<T>): { ok: true; value: T } | { ok: false; problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { ok: false, problem: `entry is not valid JSON (${JSON.stringify(text.slice(0, 40))}...)` };
+  }
+  if (isValid && !isValid(value)) return { ok: false, problem: 'entry does not have the expected shape' };
+  return { ok: true, value: value as T };
+}
+
+/** A shape check for query results: an array of objects that each have these columns. */
+export function rowsWithColumns<Row extends Record<string, unknown>>(columns: readonly string[]): ShapeCheck<Row[]> {
+  return (value: unknown): value is Row[] =>
+    Array.isArray(value) &&
+    value.every((row) => typeof row === 'object' && row !== null && columns.every((column) => column in row));
+}

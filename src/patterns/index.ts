@@ -1,0 +1,3 @@
+// The caching patterns the lab book teaches, each a small function over a Valkey client.
+
+export * from './cache-aside';
