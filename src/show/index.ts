@@ -1,0 +1,45 @@
+// Showing results: tables, charts and plan views that display in the notebook and read as text elsewhere.
+
+export { displayRich, inKernel, present, showMarkdown, type RichKind } from './display';
+export { escapeHtml, formatCell, formatDate, formatNumber, type Cell, type CellOptions } from './format';
+export {
+  DEFAULT_MAX_ROWS,
+  renderTable,
+  showTable,
+  toDataFrame,
+  type DataFrame,
+  type DataFrameLike,
+  type RenderedTable,
+  type TableData,
+  type TableOptions,
+  type TableRow,
+} from './table';
+export {
+  chartTitle,
+  describeChart,
+  LAB_CHART_CONFIG,
+  renderChart,
+  showChart,
+  VEGA_LITE_SCHEMA,
+  type Chart,
+  type ChartSpec,
+} from './chart';
+export type { ChartOptions } from './chart-specs';
+export {
+  latencyDistributionChart,
+  percentileChart,
+  type LatencyDistributionOptions,
+  type LatencySeries,
+  type PercentileChartOptions,
+  type PercentileSeries,
+} from './latency-charts';
+export {
+  evictionChart,
+  hitRateChart,
+  memoryChart,
+  type EvictionPoint,
+  type HitRateOptions,
+  type HitRatePoint,
+  type MemorySample,
+} from './cache-charts';
+export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';

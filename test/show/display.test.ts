@@ -1,0 +1,40 @@
+// The display plumbing: the kernel is recognised from the command line; elsewhere output is plain text.
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { displayRich, inKernel, present, showMarkdown } from '../../src/show';
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+describe('inKernel', () => {
+  it('recognises the tslab kernel process', () => {
+    const argv = ['/usr/bin/node', '/srv/lab/node_modules/tslab/bin/tslab', 'kernel', '--config-path', '/tmp/k.json'];
+    expect(inKernel(argv)).toBe(true);
+  });
+
+  it('is false for tests, scripts, the REPL and tslab commands that are not the kernel', () => {
+    expect(inKernel()).toBe(false);
+    expect(inKernel(['/usr/bin/node'])).toBe(false);
+    expect(inKernel(['/usr/bin/node', 'scripts/run-notebooks.ts', 'kernel'])).toBe(false);
+    expect(inKernel(['/usr/bin/node', '/srv/lab/node_modules/tslab/bin/tslab', 'install'])).toBe(false);
+  });
+});
+
+describe('outside a notebook', () => {
+  it('sends no rich output', () => {
+    expect(displayRich('html', '<b>hi</b>')).toBe(false);
+  });
+
+  it('prints the text and returns it, so it can be checked', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(present('html', '<b>hits: 12</b>', 'hits: 12')).toBe('hits: 12');
+    expect(log).toHaveBeenCalledWith('hits: 12');
+  });
+
+  it('prints markdown as it is', () => {
+    const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
+    expect(showMarkdown('**20×** faster')).toBe('**20×** faster');
+    expect(log).toHaveBeenCalledOnce();
+  });
+});
