@@ -4,8 +4,8 @@ import type { Comparison } from './compare';
 import { roundMs, roundRatio } from './describe';
 import type { BenchResult } from './summary';
 
-/** One benchmark as a table row. */
-export interface BenchRow {
+/** One benchmark as a table row (a type, not an interface, so it is also a plain record). */
+export type BenchRow = {
   name: string;
   n: number;
   'min ms': number;
@@ -14,7 +14,7 @@ export interface BenchRow {
   'p95 ms': number;
   'p99 ms': number;
   'max ms': number;
-}
+};
 
 /** One statistic of a comparison as a table row; the ms columns are named after the two operations. */
 export type ComparisonRow = { statistic: string; speedup: number } & Record<string, string | number>;

@@ -18,7 +18,8 @@ export interface DataFrameLike {
  */
 export type DataFrame = DataFrameLike & { readonly shape: number[]; [member: string]: any };
 
-export type TableData = readonly TableRow[] | DataFrameLike;
+/** Rows of any object type (query rows, `benchTable` rows, your own interfaces) or a DataFrame. */
+export type TableData = readonly object[] | DataFrameLike;
 
 export interface TableOptions {
   /** Rows shown at most; the rest are counted in a note. Default 20. */
@@ -71,7 +72,7 @@ export function showTable(data: TableData, options: TableOptions = {}): string |
  * Rows as a danfojs DataFrame, for grouping and statistics. danfojs (with TensorFlow.js inside) takes
  * most of a second and ~160 MB to load, so it is imported here, on first use, and never before.
  */
-export async function toDataFrame(rows: readonly TableRow[]): Promise<DataFrame> {
+export async function toDataFrame(rows: readonly object[]): Promise<DataFrame> {
   if (rows.length === 0) {
     throw new LabError({ what: 'Cannot build a DataFrame from no rows', fix: 'Check the query returns rows first.' });
   }
@@ -102,8 +103,9 @@ function tabulate(data: TableData, pick: readonly string[] | undefined): { colum
     if (missing.length > 0) throw unknownColumns(missing, all);
     return { columns, rows: data.values.map((row) => indexes.map((i) => row[i])) };
   }
-  const columns = pick ? [...pick] : columnsOf(data);
-  return { columns, rows: data.map((row) => columns.map((c) => row[c])) };
+  const rows = data as readonly TableRow[];
+  const columns = pick ? [...pick] : columnsOf(rows);
+  return { columns, rows: rows.map((row) => columns.map((c) => row[c])) };
 }
 
 function isDataFrame(data: TableData): data is DataFrameLike {

@@ -2,6 +2,7 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LabError } from '../../src/errors';
+import { benchTable, summarizeSamples } from '../../src/measure';
 import { formatCell, formatNumber, renderTable, showTable, toDataFrame, type TableRow } from '../../src/show';
 
 afterEach(() => {
@@ -110,6 +111,16 @@ describe('renderTable', () => {
 });
 
 describe('showTable', () => {
+  it('takes rows of any interface, e.g. benchmark rows', () => {
+    interface Airport {
+      iata: string;
+      passengers: number;
+    }
+    const rows: Airport[] = [{ iata: 'JFK', passengers: 62_400_000 }];
+    expect(renderTable(rows).text.split('\n')[2]).toBe('JFK   62,400,000');
+    expect(renderTable(benchTable([summarizeSamples('cache hit', [0.05, 0.06])])).text).toContain('cache hit');
+  });
+
   it('prints and returns the text table outside a notebook', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => undefined);
     const shown = showTable(manyRows(30), { maxRows: 2 });
