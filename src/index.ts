@@ -6,3 +6,5 @@ export * from './errors';
 export * from './db';
 export * from './valkey';
 export * from './patterns';
+export * from './measure';
+export * from './show';
