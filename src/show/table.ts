@@ -70,7 +70,7 @@ export function showTable(data: TableData, options: TableOptions = {}): string |
 
 /**
  * Rows as a danfojs DataFrame, for grouping and statistics. danfojs (with TensorFlow.js inside) takes
- * most of a second and ~160 MB to load, so it is imported here, on first use, and never before.
+ * about a second and over 100 MB to load, so it is imported here, on first use, and never before.
  */
 export async function toDataFrame(rows: readonly object[]): Promise<DataFrame> {
   if (rows.length === 0) {
