@@ -98,12 +98,12 @@ const NOT_ALIASES = new Set([
 ]);
 
 /**
- * Maps aliases to table names for the `FROM x a` / `JOIN x AS a` forms the lab's queries use.
+ * Maps aliases to table names for the `FROM x a` / `JOIN schema.x AS a` forms the lab's queries use.
  * MariaDB and MySQL plans name tables by alias only; this lets the plan say which table it is.
  */
 export function tableAliases(sql: string): Map<string, string> {
   const aliases = new Map<string, string>();
-  const pattern = /\b(?:from|join)\s+([A-Za-z_][\w]*)(?:\s+(?:as\s+)?([A-Za-z_][\w]*))?/gi;
+  const pattern = /\b(?:from|join)\s+(?:[A-Za-z_]\w*\.)?([A-Za-z_]\w*)(?:\s+(?:as\s+)?([A-Za-z_]\w*))?/gi;
   for (const match of sql.matchAll(pattern)) {
     const table = match[1]!;
     const alias = match[2];
