@@ -8,3 +8,4 @@ export * from './valkey';
 export * from './patterns';
 export * from './measure';
 export * from './show';
+export * from './lab';
