@@ -56,6 +56,10 @@ export interface Dialect {
   joinedList(expr: string, orderBy: string): string;
   /** The SQL that lists the tables of the lab database. */
   listTablesSql: string;
+  /** The SQL that lists a table's indexes, one row per column: `name`, `column_name`, `is_unique`; $1/? is the table. */
+  listIndexesSql: string;
+  /** The statement that drops an index of a table. */
+  dropIndexSql(table: string, index: string): string;
 }
 
 export interface SqlEngine {

@@ -7,6 +7,7 @@ import { connectPostgres } from './postgres/postgres-engine';
 
 export * from './engine';
 export * from './explain';
+export * from './indexes';
 export { MysqlEngine } from './mysql/mysql-engine';
 export { PostgresEngine } from './postgres/postgres-engine';
 

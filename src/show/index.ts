@@ -42,4 +42,5 @@ export {
   type HitRatePoint,
   type MemorySample,
 } from './cache-charts';
+export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';

@@ -9,6 +9,11 @@ export const mysqlDialect: Dialect = {
   dateOf: (expr) => `DATE(${expr})`,
   joinedList: (expr, orderBy) => `GROUP_CONCAT(${expr} ORDER BY ${orderBy})`,
   listTablesSql: 'SHOW TABLES',
+  listIndexesSql: `SELECT index_name AS name, column_name, non_unique = 0 AS is_unique
+  FROM information_schema.statistics
+ WHERE table_schema = DATABASE() AND table_name = ?
+ ORDER BY index_name, seq_in_index`,
+  dropIndexSql: (table, index) => `DROP INDEX ${mysqlDialect.quoteIdent(index)} ON ${mysqlDialect.quoteIdent(table)}`,
 };
 
 /** `DESCRIBE t` as the guide runs it: Field, Type, Null, Key, Default, Extra. */

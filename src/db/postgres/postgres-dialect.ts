@@ -9,6 +9,15 @@ export const postgresDialect: Dialect = {
   dateOf: (expr) => `CAST(${expr} AS date)`,
   joinedList: (expr, orderBy) => `string_agg(${expr}::text, ',' ORDER BY ${orderBy})`,
   listTablesSql: 'SELECT tablename AS "Tables" FROM pg_tables WHERE schemaname = current_schema() ORDER BY tablename',
+  listIndexesSql: `SELECT i.relname AS name, a.attname AS column_name, ix.indisunique AS is_unique
+  FROM pg_index ix
+  JOIN pg_class t ON t.oid = ix.indrelid
+  JOIN pg_class i ON i.oid = ix.indexrelid
+  JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY (ix.indkey)
+ WHERE t.relname = $1 AND t.relnamespace = current_schema()::regnamespace
+ ORDER BY i.relname, array_position(ix.indkey::int2[], a.attnum)`,
+  // Index names are unique per schema in PostgreSQL, so the table is not part of the statement.
+  dropIndexSql: (_table, index) => `DROP INDEX ${postgresDialect.quoteIdent(index)}`,
 };
 
 /**
