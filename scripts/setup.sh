@@ -51,7 +51,7 @@ if [ "$need_valkey" = 1 ] || [ "$need_jupyter" = 1 ]; then
     fail "install the packages above, then run this again."
   fi
 fi
-PYTHON="$(find_python)" || fail "Jupyter's nbclient is still not importable; install jupyter-nbconvert and python3-nbclient."
+find_python >/dev/null || fail "Jupyter's nbclient is still not importable; install jupyter-nbconvert and python3-nbclient."
 
 # --- npm packages and the build ------------------------------------------------------------------
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
@@ -62,4 +62,4 @@ say "building the helper library"
 npm run --silent build
 
 # --- The lab itself --------------------------------------------------------------------------------
-exec node_modules/.bin/tsx scripts/setup.ts --python "$PYTHON" "$@"
+exec node_modules/.bin/tsx scripts/setup.ts "$@"

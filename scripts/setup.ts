@@ -8,7 +8,7 @@ import { parseArgs } from 'node:util';
 import { ENGINE_KINDS, describeConfig, loadConfig, projectRoot, type EngineKind } from '../src/config';
 import { provisionLabDatabase } from '../src/db/provision';
 import { connectValkey, ensureManagedValkey, valkeyServerInfo } from '../src/valkey';
-import { installKernelSpec } from './lib/jupyter';
+import { findNotebookPython, installKernelSpec } from './lib/jupyter';
 import { runMain, step } from './lib/cli';
 
 const USAGE = `Usage: npm run setup -- [--engines mysql,postgres] [--no-dataset] [--scale tiny|default|full] [--force-dataset]`;
@@ -16,7 +16,7 @@ const USAGE = `Usage: npm run setup -- [--engines mysql,postgres] [--no-dataset]
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
-      python: { type: 'string', default: 'python3' },
+      python: { type: 'string' },
       engines: { type: 'string', default: ENGINE_KINDS.join(',') },
       'no-dataset': { type: 'boolean', default: false },
       scale: { type: 'string' },
@@ -55,7 +55,7 @@ async function main(): Promise<void> {
   });
 
   await step('Jupyter kernel (tslab)', async () => {
-    const setup = installKernelSpec(root, values.python);
+    const setup = installKernelSpec(root, findNotebookPython(values.python));
     return `kernel spec in ${path.relative(root, setup.jupyterPath)}, notebooks run with ${setup.python}`;
   });
 

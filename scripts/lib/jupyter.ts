@@ -16,6 +16,31 @@ export interface JupyterSetup {
 
 const RECORD = path.join('.lab', 'jupyter.json');
 
+function canRunNotebooks(python: string): boolean {
+  try {
+    execFileSync(python, ['-c', 'import nbclient, nbconvert'], { stdio: 'pipe' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A Python that can run notebooks: `preferred` if given, else Debian's /usr/bin/python3 (where apt
+ * puts nbclient, even when another python3 comes first on PATH), else python3 on PATH.
+ */
+export function findNotebookPython(preferred?: string): string {
+  const candidates = preferred ? [preferred] : ['/usr/bin/python3', 'python3'];
+  const found = candidates.find(canRunNotebooks);
+  if (!found) {
+    throw new LabError({
+      what: `Jupyter's nbclient/nbconvert cannot be imported by ${candidates.join(' or ')}`,
+      fix: 'Install them (Debian: apt-get install jupyter-nbconvert python3-nbclient), then run `npm run setup`.',
+    });
+  }
+  return found;
+}
+
 /**
  * Writes the tslab kernel spec into `.lab/jupyter`. The spec names this Node and the project's own
  * tslab by absolute path, so the kernel starts the same way from any shell, PATH or not.
@@ -48,13 +73,6 @@ export function readJupyterSetup(root: string): JupyterSetup {
     throw new LabError({ what: 'Jupyter is not set up for the lab', where: RECORD, fix: 'Run `npm run setup` first.' });
   }
   const setup = JSON.parse(readFileSync(file, 'utf8')) as JupyterSetup;
-  try {
-    execFileSync(setup.python, ['-c', 'import nbclient, nbconvert'], { stdio: 'pipe' });
-  } catch {
-    throw new LabError({
-      what: `Jupyter's nbclient/nbconvert cannot be imported by ${setup.python}`,
-      fix: 'Install them (Debian: apt-get install jupyter-nbconvert python3-nbclient), then run `npm run setup`.',
-    });
-  }
+  findNotebookPython(setup.python);
   return setup;
 }
