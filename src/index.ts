@@ -9,3 +9,5 @@ export * from './patterns';
 export * from './measure';
 export * from './show';
 export * from './lab';
+export * from './queries';
+export { datasetStatus, DATASET_TABLES, METADATA_TABLE, type DatasetStatus, type DatasetState } from '../datasets';
