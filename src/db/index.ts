@@ -15,3 +15,5 @@ export { PostgresEngine } from './postgres/postgres-engine';
 export async function connectSql(config: LabConfig, engine: EngineKind = config.engine): Promise<SqlEngine> {
   return engine === 'mysql' ? connectMysql(config.mysql) : connectPostgres(config.postgres);
 }
+export { mysqlDialect } from './mysql/mysql-dialect';
+export { postgresDialect } from './postgres/postgres-dialect';
