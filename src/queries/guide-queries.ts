@@ -78,7 +78,8 @@ LIMIT 10 OFFSET 0`,
 export const airportsByCity = guideQuery({
   name: 'airportsByCity',
   guideStep: 'Part 1, Step 3',
-  description: "Airports with an IATA code whose city matches a LIKE pattern, in one country (the guide's New York City).",
+  description:
+    "Airports with an IATA code whose city matches a LIKE pattern, in one country (the guide's New York City).",
   defaults: { isoA3: 'USA', cityPattern: '%New York%' },
   mysql: {
     sql: `SELECT
@@ -119,7 +120,8 @@ LIMIT 10 OFFSET 0`,
 export const airportsByCountryName = guideQuery({
   name: 'airportsByCountryName',
   guideStep: 'Part 1, Step 4',
-  description: 'The first ten airports of a country given by name: the query whose EXPLAIN shows a full scan of airport_geo.',
+  description:
+    'The first ten airports of a country given by name: the query whose EXPLAIN shows a full scan of airport_geo.',
   defaults: { country: 'Germany' },
   mysql: {
     sql: `SELECT
@@ -147,6 +149,39 @@ JOIN airport_geo ag ON a.airport_id = ag.airport_id
 WHERE ag.country = $1
 ORDER BY a.name
 LIMIT 10`,
+    params: ['country'],
+  },
+});
+
+export const airportsInCountry = guideQuery({
+  name: 'airportsInCountry',
+  guideStep: 'Part 2, Step 9',
+  description:
+    'Every airport of a country given by name, in name order: the list cache-aside keeps under airport:country:<name> ' +
+    '(the guide shows five), and the query whose plan shows the country filter reading all of airport_geo.',
+  defaults: { country: 'Germany' },
+  mysql: {
+    sql: `SELECT
+    a.name,
+    a.iata,
+    a.icao,
+    ag.city
+FROM airport a
+JOIN airport_geo ag ON a.airport_id = ag.airport_id
+WHERE ag.country = ?
+ORDER BY a.name`,
+    params: ['country'],
+  },
+  postgres: {
+    sql: `SELECT
+    a.name,
+    a.iata,
+    a.icao,
+    ag.city
+FROM airport a
+JOIN airport_geo ag ON a.airport_id = ag.airport_id
+WHERE ag.country = $1
+ORDER BY a.name`,
     params: ['country'],
   },
 });
@@ -279,7 +314,8 @@ AND CAST(f.departure AS date) = $3`,
 export const roundTrip = guideQuery({
   name: 'roundTrip',
   guideStep: 'Part 3, Step 13',
-  description: 'Outbound flights on one day and return flights on another, as one list ordered by direction and departure.',
+  description:
+    'Outbound flights on one day and return flights on another, as one list ordered by direction and departure.',
   defaults: { from: 'JFK', to: 'LAX', departDate: '2025-12-15', returnDate: '2025-12-22' },
   mysql: {
     sql: `SELECT
@@ -360,7 +396,8 @@ ORDER BY direction, departure`,
 export const userLastFlights = guideQuery({
   name: 'userLastFlights',
   guideStep: 'Part 3, Step 14',
-  description: "A passenger's ten latest flights with airports, cities, seat, price and status (upcoming, in progress or completed at the lab clock's now).",
+  description:
+    "A passenger's ten latest flights with airports, cities, seat, price and status (upcoming, in progress or completed at the lab clock's now).",
   defaults: { passengerId: 12345, now: STORY_CLOCK },
   mysql: {
     sql: `SELECT
@@ -460,7 +497,8 @@ ORDER BY f.departure DESC LIMIT 10`,
 export const seatAvailability = guideQuery({
   name: 'seatAvailability',
   guideStep: 'Part 3, Step 16',
-  description: "A flight's booked and free seats and the booked seat numbers, assuming (as the guide does) a 150-seat airplane.",
+  description:
+    "A flight's booked and free seats and the booked seat numbers, assuming (as the guide does) a 150-seat airplane.",
   defaults: { flightId: 1001 },
   mysql: {
     sql: `SELECT
@@ -567,6 +605,7 @@ export const GUIDE_QUERIES = {
   airportsByCountry,
   airportsByCity,
   airportsByCountryName,
+  airportsInCountry,
   airportByIata,
   flightSearch,
   roundTrip,
