@@ -10,8 +10,13 @@ import type { Chunk } from './tsv';
 /** What the loader needs from a dedicated connection; both engines' sessions have this shape. */
 export interface BulkSession {
   exec(sql: string, params?: readonly unknown[]): Promise<void>;
-  load(table: string, columns: readonly string[], chunks: Iterable<Chunk>, onRows?: (rows: number) => void): Promise<number>;
-  tryLock(name: string): Promise<boolean>;
+  load(
+    table: string,
+    columns: readonly string[],
+    chunks: Iterable<Chunk>,
+    onRows?: (rows: number) => void,
+  ): Promise<number>;
+  tryLock(name: string, waitSeconds?: number): Promise<boolean>;
   unlock(name: string): Promise<void>;
   release(): Promise<void>;
   destroy(): void;

@@ -2,8 +2,24 @@
 
 export { loadDataset, type LoadOptions, type LoadProgress, type LoadSummary, type TableLoad } from './loader';
 export { countRows, datasetStatus, METADATA_TABLE, type DatasetState, type DatasetStatus } from './status';
-export { GENERATOR_VERSION, SCALE_DEFINITIONS, SCALES, STORY_NOW, scaleDefinition, type Scale, type ScaleDefinition } from './scales';
-export { DATASET_TABLES, SCHEMA, allIndexNames, createTableSql, indexSql, type TableDefinition, type TableName } from './schema';
+export {
+  GENERATOR_VERSION,
+  SCALE_DEFINITIONS,
+  SCALES,
+  STORY_NOW,
+  scaleDefinition,
+  type Scale,
+  type ScaleDefinition,
+} from './scales';
+export {
+  DATASET_TABLES,
+  SCHEMA,
+  allIndexNames,
+  createTableSql,
+  indexSql,
+  type TableDefinition,
+  type TableName,
+} from './schema';
 export { planDataset, type DatasetPlan, type TablePlan } from './plan';
 export { GUIDE_HUBS } from './generate/network';
 export { STORY_FLIGHTS, STORY_PASSENGER_ID } from './generate/flights';

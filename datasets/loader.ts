@@ -6,7 +6,16 @@ import { LabError, errorMessage } from '../src/errors';
 import { openBulkSession, type BulkSession } from './bulk';
 import { planDataset, type TablePlan } from './plan';
 import { GENERATOR_VERSION, checkSeed, scaleDefinition } from './scales';
-import { DATASET_TABLES, SCHEMA, columnNames, createTableSql, dropTablesSql, foreignKeySql, indexSql, type TableName } from './schema';
+import {
+  DATASET_TABLES,
+  SCHEMA,
+  columnNames,
+  createTableSql,
+  dropTablesSql,
+  foreignKeySql,
+  indexSql,
+  type TableName,
+} from './schema';
 import { datasetStatus, markLoaded, markLoading, metadataTableSql, type DatasetStatus } from './status';
 import type { Chunk } from './tsv';
 
@@ -57,6 +66,14 @@ export interface LoadSummary {
   rowsPerSecond: number;
 }
 
+/** How long a load waits for another one (or a killed one's lock, until the server notices) before giving up. */
+const LOCK_WAIT_SECONDS = 3;
+
+/** The lock a load holds on its database, so two loads never run into each other. */
+export function loaderLockName(engine: SqlEngine): string {
+  return `flughafendb-loader:${engine.where}`;
+}
+
 /** Tables with more rows than this load over several connections at once. */
 const SPLIT_ROWS = 200_000;
 
@@ -75,7 +92,12 @@ function refuseForeign(status: DatasetStatus): never {
 }
 
 function isCurrent(status: DatasetStatus, scale: string, seed: number): boolean {
-  return status.state === 'loaded' && status.scale === scale && status.seed === seed && status.generatorVersion === GENERATOR_VERSION;
+  return (
+    status.state === 'loaded' &&
+    status.scale === scale &&
+    status.seed === seed &&
+    status.generatorVersion === GENERATOR_VERSION
+  );
 }
 
 /**
@@ -107,11 +129,11 @@ export async function loadDataset(engine: SqlEngine, options: LoadOptions): Prom
   if (first.state === 'foreign') refuseForeign(first);
   if (!options.force && isCurrent(first, scale, seed)) return skipped(first.state);
 
-  const lockName = `flughafendb-loader:${engine.where}`;
+  const lockName = loaderLockName(engine);
   const control = await openBulkSession(engine);
   let locked = false;
   try {
-    locked = await control.tryLock(lockName);
+    locked = await control.tryLock(lockName, LOCK_WAIT_SECONDS);
     if (!locked) {
       throw new LabError({
         what: 'Another dataset load is running on this database',
@@ -130,7 +152,11 @@ export async function loadDataset(engine: SqlEngine, options: LoadOptions): Prom
     const planStarted = performance.now();
     const plan = planDataset(scale, seed);
     const planSeconds = seconds(planStarted);
-    options.onProgress?.({ kind: 'planned', tables: plan.tables.map((t) => ({ table: t.table, rows: t.rows })), seconds: planSeconds });
+    options.onProgress?.({
+      kind: 'planned',
+      tables: plan.tables.map((t) => ({ table: t.table, rows: t.rows })),
+      seconds: planSeconds,
+    });
 
     await control.exec(dropTablesSql(engine.kind, DATASET_TABLES));
     for (const table of DATASET_TABLES) await control.exec(createTableSql(engine.kind, table));
@@ -183,7 +209,11 @@ interface LoadTask {
 }
 
 /** Runs `work` over `items` with at most `sessions.length` at a time, one session each; the first failure stops the rest. */
-async function onSessions<T>(sessions: BulkSession[], items: T[], work: (session: BulkSession, item: T) => Promise<void>): Promise<void> {
+async function onSessions<T>(
+  sessions: BulkSession[],
+  items: T[],
+  work: (session: BulkSession, item: T) => Promise<void>,
+): Promise<void> {
   let next = 0;
   let failed = false;
   await Promise.all(
@@ -203,7 +233,11 @@ async function onSessions<T>(sessions: BulkSession[], items: T[], work: (session
   );
 }
 
-async function withSessions<T>(engine: SqlEngine, count: number, use: (sessions: BulkSession[]) => Promise<T>): Promise<T> {
+async function withSessions<T>(
+  engine: SqlEngine,
+  count: number,
+  use: (sessions: BulkSession[]) => Promise<T>,
+): Promise<T> {
   const sessions: BulkSession[] = [];
   try {
     for (let i = 0; i < count; i++) sessions.push(await openBulkSession(engine));
@@ -223,7 +257,9 @@ async function loadTables(
   connections: number,
   onProgress: LoadOptions['onProgress'],
 ): Promise<Omit<TableLoad, 'indexSeconds'>[]> {
-  const progress = new Map(tables.map((t) => [t.table, { loaded: 0, stored: 0, partsLeft: 0, started: 0, seconds: 0 }]));
+  const progress = new Map(
+    tables.map((t) => [t.table, { loaded: 0, stored: 0, partsLeft: 0, started: 0, seconds: 0 }]),
+  );
   const tasks: LoadTask[] = [];
   // Biggest first, so the large tables' parts run side by side and the small tables fill the gaps.
   for (const table of [...tables].sort((a, b) => b.rows - a.rows)) {
@@ -254,7 +290,12 @@ async function loadTables(
 
   return tables.map((t) => {
     const state = progress.get(t.table)!;
-    return { table: t.table, rows: state.stored, seconds: state.seconds, rowsPerSecond: state.seconds > 0 ? state.stored / state.seconds : 0 };
+    return {
+      table: t.table,
+      rows: state.stored,
+      seconds: state.seconds,
+      rowsPerSecond: state.seconds > 0 ? state.stored / state.seconds : 0,
+    };
   });
 }
 
@@ -309,4 +350,3 @@ async function buildIndexes(
   });
   return result;
 }
-

@@ -67,8 +67,16 @@ export function planDataset(scaleName: string, seed: number): DatasetPlan {
   const time = new TimestampFormatter();
 
   const plans: Record<TableName, TablePlan> = {
-    country: rowsOf('country', reference.countries, (c) => `${c.countryId}\t${text(c.name)}\t${text(c.isoA2)}\t${text(c.isoA3)}\n`),
-    airport: rowsOf('airport', reference.airports, (a) => `${a.airportId}\t${text(a.iata)}\t${a.icao}\t${text(a.name)}\t${a.openflightsId}\n`),
+    country: rowsOf(
+      'country',
+      reference.countries,
+      (c) => `${c.countryId}\t${text(c.name)}\t${text(c.isoA2)}\t${text(c.isoA3)}\n`,
+    ),
+    airport: rowsOf(
+      'airport',
+      reference.airports,
+      (a) => `${a.airportId}\t${text(a.iata)}\t${a.icao}\t${text(a.name)}\t${a.openflightsId}\n`,
+    ),
     airport_geo: rowsOf(
       'airport_geo',
       reference.airports,
@@ -76,13 +84,21 @@ export function planDataset(scaleName: string, seed: number): DatasetPlan {
         `${a.airportId}\t${text(a.name)}\t${text(a.city)}\t${text(a.country)}\t${text(a.isoA3)}\t${a.latitude.toFixed(8)}\t${a.longitude.toFixed(8)}\t${a.altitude}\n`,
     ),
     city: rowsOf('city', reference.cities, (c) => `${c.cityId}\t${text(c.name)}\t${c.countryId}\n`),
-    city_airport_relation: rowsOf('city_airport_relation', reference.cityAirports, (r) => `${r.cityId}\t${r.airportId}\t${flagText(r.isPrimary)}\n`),
+    city_airport_relation: rowsOf(
+      'city_airport_relation',
+      reference.cityAirports,
+      (r) => `${r.cityId}\t${r.airportId}\t${flagText(r.isPrimary)}\n`,
+    ),
     airline: rowsOf(
       'airline',
       reference.airlines,
       (a) => `${a.airlineId}\t${a.iata}\t${text(a.name)}\t${a.baseAirportId}\t${text(a.icao)}\t${a.openflightsId}\n`,
     ),
-    airplane_type: rowsOf('airplane_type', AIRPLANE_TYPES, (t) => `${t.typeId}\t${text(t.identifier)}\t${text(t.description)}\n`),
+    airplane_type: rowsOf(
+      'airplane_type',
+      AIRPLANE_TYPES,
+      (t) => `${t.typeId}\t${text(t.identifier)}\t${text(t.description)}\n`,
+    ),
     airplane: rowsOf('airplane', airplanes, (a) => `${a.airplaneId}\t${a.capacity}\t${a.typeId}\t${a.airlineId}\n`),
     route: rowsOf(
       'route',
@@ -103,26 +119,28 @@ export function planDataset(scaleName: string, seed: number): DatasetPlan {
       const departure = flights.departure[id - 1]!;
       const arrival = flights.arrival[id - 1]!;
       const d = entry.delayMinutes;
-      return [
-        time.format(entry.loggedAt),
-        entry.changedBy,
-        id,
-        s.flightno,
-        s.flightno,
-        s.from.airportId,
-        s.to.airportId,
-        s.from.airportId,
-        s.to.airportId,
-        time.format(departure - d),
-        time.format(arrival - d),
-        time.format(departure),
-        time.format(arrival),
-        s.airplane.airplaneId,
-        s.airplane.airplaneId,
-        s.airline.airlineId,
-        s.airline.airlineId,
-        text(entry.comment),
-      ].join('\t') + '\n';
+      return (
+        [
+          time.format(entry.loggedAt),
+          entry.changedBy,
+          id,
+          s.flightno,
+          s.flightno,
+          s.from.airportId,
+          s.to.airportId,
+          s.from.airportId,
+          s.to.airportId,
+          time.format(departure - d),
+          time.format(arrival - d),
+          time.format(departure),
+          time.format(arrival),
+          s.airplane.airplaneId,
+          s.airplane.airplaneId,
+          s.airline.airlineId,
+          s.airline.airlineId,
+          text(entry.comment),
+        ].join('\t') + '\n'
+      );
     }),
     passenger: whole('passenger', scale.passengers, () => passengerChunks(scale, seed)),
     passengerdetails: whole('passengerdetails', scale.passengers, () => passengerDetailChunks(reference, scale, seed)),
@@ -152,4 +170,3 @@ function* flightLines(flights: Flights, time: TimestampFormatter): Generator<str
     yield `${id}\t${s.flightno}\t${s.from.airportId}\t${s.to.airportId}\t${time.format(flights.departure[id - 1]!)}\t${time.format(flights.arrival[id - 1]!)}\t${s.airline.airlineId}\t${s.airplane.airplaneId}\n`;
   }
 }
-

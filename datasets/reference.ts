@@ -91,6 +91,7 @@ export interface Reference {
  * Traffic weights of the world's busiest airports (roughly their passenger volumes, relative).
  * The guide's five hubs lead, so they carry the most routes and flights.
  */
+// prettier-ignore
 const MAJOR_AIRPORTS: Record<string, number> = {
   ATL: 100, LAX: 96, ORD: 95, DFW: 92, JFK: 90, DEN: 70, SFO: 55, SEA: 50, LAS: 45, MCO: 45, CLT: 50,
   PHX: 45, IAH: 50, MIA: 50, EWR: 50, BOS: 45, MSP: 40, DTW: 40, PHL: 35, LGA: 35, FLL: 30, BWI: 25,
@@ -105,6 +106,7 @@ const MAJOR_AIRPORTS: Record<string, number> = {
 };
 
 /** The big carriers, their home hubs and relative size; every other active airline gets weight 1. */
+// prettier-ignore
 const MAJOR_AIRLINES: Record<string, { base: string; weight: number }> = {
   AA: { base: 'DFW', weight: 60 }, DL: { base: 'ATL', weight: 60 }, UA: { base: 'ORD', weight: 60 },
   WN: { base: 'DAL', weight: 40 }, B6: { base: 'JFK', weight: 20 }, AS: { base: 'SEA', weight: 20 },
@@ -237,7 +239,8 @@ function buildReference(): Reference {
     const cityId = index + 1;
     cities.push({ cityId, name: members[0]!.city!, countryId: countryIdByName.get(members[0]!.country)! });
     const primary = members.reduce((best, a) => (a.weight > best.weight ? a : best), members[0]!);
-    for (const airport of members) cityAirports.push({ cityId, airportId: airport.airportId, isPrimary: airport === primary });
+    for (const airport of members)
+      cityAirports.push({ cityId, airportId: airport.airportId, isPrimary: airport === primary });
   });
 
   const airlines = buildAirlines(rawAirlines, airports, airportByIata);

@@ -54,7 +54,8 @@ export const SCALE_DEFINITIONS: Record<Scale, ScaleDefinition> = {
   },
   default: {
     scale: 'default',
-    purpose: "The notebooks: large enough that the guide's expensive queries cost real milliseconds, loaded in well under a minute.",
+    purpose:
+      "The notebooks: large enough that the guide's expensive queries cost real milliseconds, loaded in well under a minute.",
     firstDay: '2025-09-01',
     lastDay: '2026-02-28',
     schedules: 280,
@@ -94,5 +95,8 @@ export function scaleDefinition(scale: string): ScaleDefinition {
 /** Throws a LabError unless `seed` is a whole number the generator accepts. */
 export function checkSeed(seed: number): number {
   if (Number.isSafeInteger(seed) && seed >= 0) return seed;
-  throw new LabError({ what: `Dataset seed ${String(seed)} is not a whole number ≥ 0`, fix: 'Use an integer such as 20251215 (LAB_SEED or --seed).' });
+  throw new LabError({
+    what: `Dataset seed ${String(seed)} is not a whole number ≥ 0`,
+    fix: 'Use an integer such as 20251215 (LAB_SEED or --seed).',
+  });
 }

@@ -85,6 +85,7 @@ const fk = (name: string, column: string, table: TableName, target: string): For
 });
 
 export const DEPARTMENTS = ['Marketing', 'Accounting', 'Management', 'Logistics', 'Airfield'] as const;
+// prettier-ignore
 export const WEATHER_KINDS = [
   'Fog-Snowfall', 'Snowfall', 'Rain', 'Rain-Snowfall', 'Fog-Rain', 'Fog-Rain-Thunderstorm', 'Thunderstorm', 'Fog',
   'Rain-Thunderstorm',
@@ -94,7 +95,12 @@ export const SCHEMA: Record<TableName, TableDefinition> = {
   country: {
     name: 'country',
     about: 'Countries that have airports, with their ISO 3166 codes.',
-    columns: [col('country_id', smallint), col('name', varchar(64)), col('iso_a2', char(2), true), col('iso_a3', char(3), true)],
+    columns: [
+      col('country_id', smallint),
+      col('name', varchar(64)),
+      col('iso_a2', char(2), true),
+      col('iso_a3', char(3), true),
+    ],
     primaryKey: ['country_id'],
     indexes: [unique('country_name_unq', 'name'), idx('country_iso_a3_idx', 'iso_a3')],
     foreignKeys: [],
@@ -120,7 +126,8 @@ export const SCHEMA: Record<TableName, TableDefinition> = {
   },
   airport_geo: {
     name: 'airport_geo',
-    about: 'Where each airport is. Deliberately no index on country or iso_a3: the guide shows the full scan, then adds one.',
+    about:
+      'Where each airport is. Deliberately no index on country or iso_a3: the guide shows the full scan, then adds one.',
     columns: [
       col('airport_id', smallint),
       col('name', varchar(100)),
@@ -184,7 +191,12 @@ export const SCHEMA: Record<TableName, TableDefinition> = {
   airplane: {
     name: 'airplane',
     about: "The airlines' fleets: one row per aircraft, with its seat count.",
-    columns: [col('airplane_id', int), col('capacity', { kind: 'mediumint-unsigned' }), col('type_id', int), col('airline_id', smallint)],
+    columns: [
+      col('airplane_id', int),
+      col('capacity', { kind: 'mediumint-unsigned' }),
+      col('type_id', int),
+      col('airline_id', smallint),
+    ],
     primaryKey: ['airplane_id'],
     indexes: [idx('airplane_type_idx', 'type_id'), idx('airplane_airline_idx', 'airline_id')],
     foreignKeys: [
@@ -194,7 +206,8 @@ export const SCHEMA: Record<TableName, TableDefinition> = {
   },
   route: {
     name: 'route',
-    about: 'Airline routes in the OpenFlights layout, keyed by OpenFlights ids (no index on the airports: the hub query scans).',
+    about:
+      'Airline routes in the OpenFlights layout, keyed by OpenFlights ids (no index on the airports: the hub query scans).',
     columns: [
       col('route_id', int),
       col('airline_iata', char(2)),
@@ -308,7 +321,12 @@ export const SCHEMA: Record<TableName, TableDefinition> = {
   passenger: {
     name: 'passenger',
     about: 'Passengers: passport number and name.',
-    columns: [col('passenger_id', int), col('passportno', char(9)), col('firstname', varchar(100)), col('lastname', varchar(100))],
+    columns: [
+      col('passenger_id', int),
+      col('passportno', char(9)),
+      col('firstname', varchar(100)),
+      col('lastname', varchar(100)),
+    ],
     primaryKey: ['passenger_id'],
     indexes: [unique('passenger_passportno_unq', 'passportno')],
     foreignKeys: [],
@@ -476,15 +494,21 @@ export function indexSql(kind: EngineKind, table: TableName): string[] {
   if (kind === 'mysql') {
     if (def.indexes.length === 0) return [];
     // One ALTER builds all of a table's indexes in a single pass over its rows.
-    const parts = def.indexes.map((i) => `ADD ${i.unique ? 'UNIQUE ' : ''}KEY ${quote(kind, i.name)} (${columnList(kind, i.columns)})`);
+    const parts = def.indexes.map(
+      (i) => `ADD ${i.unique ? 'UNIQUE ' : ''}KEY ${quote(kind, i.name)} (${columnList(kind, i.columns)})`,
+    );
     return [`ALTER TABLE ${quote(kind, table)} ${parts.join(', ')}`];
   }
   const statements: string[] = [];
   if (def.primaryKey) {
-    statements.push(`ALTER TABLE ${quote(kind, table)} ADD CONSTRAINT ${quote(kind, `${table}_pkey`)} PRIMARY KEY (${columnList(kind, def.primaryKey)})`);
+    statements.push(
+      `ALTER TABLE ${quote(kind, table)} ADD CONSTRAINT ${quote(kind, `${table}_pkey`)} PRIMARY KEY (${columnList(kind, def.primaryKey)})`,
+    );
   }
   for (const i of def.indexes) {
-    statements.push(`CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quote(kind, i.name)} ON ${quote(kind, table)} (${columnList(kind, i.columns)})`);
+    statements.push(
+      `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quote(kind, i.name)} ON ${quote(kind, table)} (${columnList(kind, i.columns)})`,
+    );
   }
   return statements;
 }

@@ -31,7 +31,16 @@ export interface DatasetStatus {
   detail: string;
 }
 
-const METADATA_COLUMNS = ['dataset', 'state', 'generator_version', 'scale', 'seed', 'started_at', 'loaded_at', 'row_counts'];
+const METADATA_COLUMNS = [
+  'dataset',
+  'state',
+  'generator_version',
+  'scale',
+  'seed',
+  'started_at',
+  'loaded_at',
+  'row_counts',
+];
 
 export function metadataTableSql(kind: EngineKind): string {
   if (kind === 'mysql') {
@@ -59,7 +68,10 @@ export function metadataTableSql(kind: EngineKind): string {
 }
 
 /** Records that a load has started: until `markLoaded` runs, the dataset reads as interrupted. */
-export async function markLoading(engine: SqlEngine, values: { scale: string; seed: number; generatorVersion: string; startedAt: string }): Promise<void> {
+export async function markLoading(
+  engine: SqlEngine,
+  values: { scale: string; seed: number; generatorVersion: string; startedAt: string },
+): Promise<void> {
   const p = (n: number) => engine.dialect.param(n);
   const upsert =
     engine.kind === 'mysql'
@@ -72,7 +84,10 @@ export async function markLoading(engine: SqlEngine, values: { scale: string; se
          ON CONFLICT (dataset) DO UPDATE SET state = 'loading', generator_version = EXCLUDED.generator_version,
            scale = EXCLUDED.scale, seed = EXCLUDED.seed, started_at = EXCLUDED.started_at, loaded_at = NULL, row_counts = NULL`;
   const fields = [values.generatorVersion, values.scale, values.seed, values.startedAt];
-  await engine.query(upsert, engine.kind === 'mysql' ? [DATASET_NAME, ...fields, ...fields] : [DATASET_NAME, ...fields]);
+  await engine.query(
+    upsert,
+    engine.kind === 'mysql' ? [DATASET_NAME, ...fields, ...fields] : [DATASET_NAME, ...fields],
+  );
 }
 
 /** Records that every table is loaded and indexed, with the row counts. */

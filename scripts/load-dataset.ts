@@ -56,7 +56,10 @@ function parseOptions(): Options {
   scaleDefinition(scale);
   const seedText = values.seed ?? String(config.dataset.seed);
   if (!/^\d+$/.test(seedText) || !Number.isSafeInteger(Number(seedText))) {
-    throw new LabError({ what: `--seed "${seedText}" is not a whole number ≥ 0`, fix: 'Use an integer such as 20251215.' });
+    throw new LabError({
+      what: `--seed "${seedText}" is not a whole number ≥ 0`,
+      fix: 'Use an integer such as 20251215.',
+    });
   }
   const connections = Number(values.connections ?? 2);
   if (!Number.isInteger(connections) || connections < 1 || connections > 8) {
@@ -76,16 +79,25 @@ function parseOptions(): Options {
 const number = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** Progress on a terminal: one bar per table with its rows/s; elsewhere (CI logs) one line per finished step. */
-function progressReporter(label: string, quiet: boolean): { onProgress: (event: LoadProgress) => void; stop: () => void } {
+function progressReporter(
+  label: string,
+  quiet: boolean,
+): { onProgress: (event: LoadProgress) => void; stop: () => void } {
   if (quiet) return { onProgress: () => {}, stop: () => {} };
   if (!process.stderr.isTTY) {
     return {
       onProgress: (event) => {
-        if (event.kind === 'planned') console.error(`${label}: generating ${event.tables.length} tables (planned in ${event.seconds.toFixed(1)} s)`);
+        if (event.kind === 'planned')
+          console.error(
+            `${label}: generating ${event.tables.length} tables (planned in ${event.seconds.toFixed(1)} s)`,
+          );
         if (event.kind === 'table-loaded') {
-          console.error(`${label}: ${event.table.padEnd(22)} ${number(event.rows).padStart(11)} rows in ${event.seconds.toFixed(1)} s (${number(event.rows / Math.max(event.seconds, 1e-3))} rows/s)`);
+          console.error(
+            `${label}: ${event.table.padEnd(22)} ${number(event.rows).padStart(11)} rows in ${event.seconds.toFixed(1)} s (${number(event.rows / Math.max(event.seconds, 1e-3))} rows/s)`,
+          );
         }
-        if (event.kind === 'indexed') console.error(`${label}: ${event.table.padEnd(22)} keys and indexes in ${event.seconds.toFixed(1)} s`);
+        if (event.kind === 'indexed')
+          console.error(`${label}: ${event.table.padEnd(22)} keys and indexes in ${event.seconds.toFixed(1)} s`);
       },
       stop: () => {},
     };
@@ -106,7 +118,10 @@ function progressReporter(label: string, quiet: boolean): { onProgress: (event: 
     onProgress: (event) => {
       if (event.kind === 'planned') {
         for (const { table, rows } of event.tables) {
-          byTable.set(table, { bar: bars.create(Math.max(rows, 1), 0, { table: table.padEnd(22), rate: '-' }), started: 0 });
+          byTable.set(table, {
+            bar: bars.create(Math.max(rows, 1), 0, { table: table.padEnd(22), rate: '-' }),
+            started: 0,
+          });
         }
       } else if (event.kind === 'rows') {
         const entry = byTable.get(event.table)!;
@@ -126,7 +141,9 @@ function progressReporter(label: string, quiet: boolean): { onProgress: (event: 
 function printSummary(summary: LoadSummary): void {
   const label = summary.engine === 'mysql' ? 'MariaDB/MySQL' : 'PostgreSQL';
   if (summary.skipped) {
-    console.log(`${label} at ${summary.where}: the ${summary.scale} dataset (seed ${summary.seed}) is already loaded; nothing to do (--force reloads).`);
+    console.log(
+      `${label} at ${summary.where}: the ${summary.scale} dataset (seed ${summary.seed}) is already loaded; nothing to do (--force reloads).`,
+    );
     return;
   }
   console.log(
@@ -145,7 +162,9 @@ async function main(): Promise<void> {
     try {
       if (options.statusOnly) {
         const status = await datasetStatus(engine);
-        console.log(options.json ? JSON.stringify(status) : `${kind} ${status.where}: ${status.state}. ${status.detail}`);
+        console.log(
+          options.json ? JSON.stringify(status) : `${kind} ${status.where}: ${status.state}. ${status.detail}`,
+        );
         continue;
       }
       const reporter = progressReporter(kind === 'mysql' ? 'mysql   ' : 'postgres', options.json);

@@ -6,7 +6,10 @@ import { CHUNK_CHARS, cents, minutesAt, type Chunk } from '../tsv';
 import { AIRPLANE_TYPES, seatLabels } from './fleet';
 import { STORY_PASSENGER_ID, type Flights } from './flights';
 
-const STORY_NOW_MINUTES = minutesAt(STORY_NOW.slice(0, 10), Number(STORY_NOW.slice(11, 13)) * 60 + Number(STORY_NOW.slice(14, 16)));
+const STORY_NOW_MINUTES = minutesAt(
+  STORY_NOW.slice(0, 10),
+  Number(STORY_NOW.slice(11, 13)) * 60 + Number(STORY_NOW.slice(14, 16)),
+);
 
 /** Seat labels by seat index, per row layout; an index's label does not depend on the airplane's size. */
 const LABELS_BY_TYPE: string[][] = AIRPLANE_TYPES.map((t) => seatLabels(600, t.letters));
@@ -24,7 +27,10 @@ class PassengerPicker {
   private readonly multiplier: number;
   private readonly offset: number;
 
-  constructor(private readonly passengers: number, seed: number) {
+  constructor(
+    private readonly passengers: number,
+    seed: number,
+  ) {
     const random = Random.for(seed, 'passenger-shuffle');
     let multiplier = random.int(Math.floor(passengers / 3), passengers - 1);
     while (gcd(multiplier, passengers) !== 1) multiplier++;
@@ -130,7 +136,8 @@ export function* bookingChunks(context: BookingContext, plan: BookingPlan, part:
     const capacity = context.capacityOf(airplaneId);
     const typeIndex = context.typeOf(airplaneId) - 1;
     const labels = LABELS_BY_TYPE[typeIndex]!;
-    const business = businessRows(AIRPLANE_TYPES[typeIndex]!.letters.length) * AIRPLANE_TYPES[typeIndex]!.letters.length;
+    const business =
+      businessRows(AIRPLANE_TYPES[typeIndex]!.letters.length) * AIRPLANE_TYPES[typeIndex]!.letters.length;
     const random = Random.for(seed, 'booking', id);
     const sold = seatsSold(random, capacity, flights.departure[id - 1]!);
     const count = plan.counts[id - 1]!;

@@ -26,6 +26,7 @@ const t = (
 ) => ({ identifier, equipment, minSeats, maxSeats, letters, rangeKm, description });
 
 /** Common airliners with typical two-class seat counts. */
+// prettier-ignore
 export const AIRPLANE_TYPES: AirplaneType[] = [
   t('ATR 72-600', 'AT7', 68, 78, 'ACDF', 1_500, 'Twin-engine turboprop for short regional hops.'),
   t('De Havilland Dash 8-400', 'DH4', 68, 78, 'ACDF', 2_000, 'Fast regional turboprop.'),

@@ -39,12 +39,19 @@ export interface Flights {
 }
 
 const OPERATORS = ['ops.mueller', 'ops.garcia', 'ops.nguyen', 'ops.okafor', 'ops.larsen'];
-const DELAY_REASONS = ['Delayed: late inbound aircraft', 'Delayed: weather', 'Delayed: crew duty time', 'Delayed: air traffic control'];
+const DELAY_REASONS = [
+  'Delayed: late inbound aircraft',
+  'Delayed: weather',
+  'Delayed: crew duty time',
+  'Delayed: air traffic control',
+];
 
 export function buildFlights(schedules: Schedule[], scale: ScaleDefinition, seed: number): Flights {
   const firstDay = dayNumber(scale.firstDay);
   const lastDay = dayNumber(scale.lastDay);
-  const order = schedules.map((_, i) => i).sort((a, b) => schedules[a]!.departureMinute - schedules[b]!.departureMinute || a - b);
+  const order = schedules
+    .map((_, i) => i)
+    .sort((a, b) => schedules[a]!.departureMinute - schedules[b]!.departureMinute || a - b);
 
   let count = 0;
   for (let day = firstDay; day <= lastDay; day++) {
@@ -52,7 +59,8 @@ export function buildFlights(schedules: Schedule[], scale: ScaleDefinition, seed
     for (const s of schedules) if (s.weekdays & bit) count++;
   }
   const largestStoryId = Math.max(...STORY_FLIGHTS.map((f) => f.flightId));
-  if (count < largestStoryId) throw new Error(`Scale ${scale.scale} makes ${count} flights, fewer than the story's flight ${largestStoryId}.`);
+  if (count < largestStoryId)
+    throw new Error(`Scale ${scale.scale} makes ${count} flights, fewer than the story's flight ${largestStoryId}.`);
 
   const reserved = new Map<string, number>();
   for (const story of STORY_FLIGHTS) {
@@ -131,7 +139,9 @@ function pickStoryPassengerFlights(flights: Flights, scale: ScaleDefinition): nu
     chosen.push(id);
     freeFrom = flights.arrival[id - 1]! + 60;
   }
-  const inFlight = candidates.find((c) => flights.departure[c - 1]! >= freeFrom && flights.departure[c - 1]! <= now && flights.arrival[c - 1]! > now);
+  const inFlight = candidates.find(
+    (c) => flights.departure[c - 1]! >= freeFrom && flights.departure[c - 1]! <= now && flights.arrival[c - 1]! > now,
+  );
   if (inFlight !== undefined) chosen.push(inFlight);
   chosen.push(1001, 2001);
   const afterReturn = flights.arrival[2001 - 1]! + 5 * 1440;

@@ -36,21 +36,57 @@ export const GUIDE_HUBS = ['ATL', 'ORD', 'JFK', 'LAX', 'DFW'] as const;
  * other route's count, so the guide's "routes from major hubs ... ORDER BY route_count DESC LIMIT 20" has
  * one answer on every engine. JFK→LAX is the busiest, as in the guide's popular-routes example.
  */
+// prettier-ignore
 const TRUNK_ROUTES = [
   'JFK-LAX', 'ATL-LGA', 'ORD-LGA', 'LAX-JFK', 'DFW-LAX', 'ATL-ORD', 'ORD-LAX', 'JFK-LHR', 'LAX-SFO', 'ATL-MCO',
   'DFW-ORD', 'JFK-SFO', 'ORD-SFO', 'ATL-LAX', 'LAX-ORD', 'DFW-ATL', 'JFK-CDG', 'LAX-HNL', 'ORD-DFW', 'DFW-DEN',
   'JFK-MIA', 'ATL-DFW', 'LAX-NRT', 'ORD-LHR', 'DFW-LGA',
 ];
 const TRUNK_TOP_COUNT = 32;
+/** The first trunk routes above get this many extra daily flights. */
+const BUSY_TRUNK_ROUTES = 10;
+const DAILY_FLIGHTS_ON_BUSY_TRUNKS = 3;
 /** Ordinary routes are flown by at most this many airlines (below every trunk route's count). */
 const MAX_AIRLINES_PER_ROUTE = 4;
 
 /** The guide's flights (Steps 11-13): fixed numbers, daily, at local departure times. */
 export const STORY_SCHEDULES = [
-  { flightno: 'AA123', airline: 'AA', from: 'JFK', to: 'LAX', localDeparture: 8 * 60, seats: 150, type: 'Airbus A320-200' },
-  { flightno: 'DL456', airline: 'DL', from: 'JFK', to: 'LAX', localDeparture: 14 * 60 + 15, seats: 160, type: 'Boeing 737-800' },
-  { flightno: 'AA124', airline: 'AA', from: 'LAX', to: 'JFK', localDeparture: 9 * 60, seats: 150, type: 'Airbus A320-200' },
-  { flightno: 'DL457', airline: 'DL', from: 'LAX', to: 'JFK', localDeparture: 15 * 60 + 30, seats: 160, type: 'Boeing 737-800' },
+  {
+    flightno: 'AA123',
+    airline: 'AA',
+    from: 'JFK',
+    to: 'LAX',
+    localDeparture: 8 * 60,
+    seats: 150,
+    type: 'Airbus A320-200',
+  },
+  {
+    flightno: 'DL456',
+    airline: 'DL',
+    from: 'JFK',
+    to: 'LAX',
+    localDeparture: 14 * 60 + 15,
+    seats: 160,
+    type: 'Boeing 737-800',
+  },
+  {
+    flightno: 'AA124',
+    airline: 'AA',
+    from: 'LAX',
+    to: 'JFK',
+    localDeparture: 9 * 60,
+    seats: 150,
+    type: 'Airbus A320-200',
+  },
+  {
+    flightno: 'DL457',
+    airline: 'DL',
+    from: 'LAX',
+    to: 'JFK',
+    localDeparture: 15 * 60 + 30,
+    seats: 160,
+    type: 'Boeing 737-800',
+  },
 ] as const;
 
 /** Great-circle distance in km. */
@@ -82,7 +118,8 @@ function airportPools(reference: Reference): AirportPools {
     else grouped.set(airport.country, [airport]);
   }
   const byCountry = new Map<string, { airports: Airport[]; choice: WeightedChoice }>();
-  for (const [country, airports] of grouped) byCountry.set(country, { airports, choice: new WeightedChoice(airports.map((a) => a.weight)) });
+  for (const [country, airports] of grouped)
+    byCountry.set(country, { airports, choice: new WeightedChoice(airports.map((a) => a.weight)) });
   return { served, world: new WeightedChoice(served.map((a) => a.weight)), byCountry };
 }
 
@@ -117,7 +154,9 @@ function pickAirlines(
   count: number,
 ): Airline[] {
   const chosen: Airline[] = [];
-  const home = [pools.byCountry.get(source.country), pools.byCountry.get(destination.country)].filter((p) => p !== undefined);
+  const home = [pools.byCountry.get(source.country), pools.byCountry.get(destination.country)].filter(
+    (p) => p !== undefined,
+  );
   for (let attempt = 0; chosen.length < count && attempt < count * 20; attempt++) {
     const pool = home.length > 0 && random.chance(0.85) ? random.pick(home) : undefined;
     const airline = pool ? pool.airlines[pool.choice.pick(random)]! : reference.airlines[pools.world.pick(random)]!;
@@ -178,8 +217,11 @@ export function buildRoutes(reference: Reference, scale: ScaleDefinition, seed: 
     const source = airports.served[airports.world.pick(random)]!;
     // Small airports mostly connect within their country; big ones anywhere.
     const domestic = airports.byCountry.get(source.country);
-    const stayHome = domestic !== undefined && domestic.airports.length > 1 && random.chance(source.weight >= 20 ? 0.35 : 0.7);
-    const destination = stayHome ? domestic.airports[domestic.choice.pick(random)]! : airports.served[airports.world.pick(random)]!;
+    const stayHome =
+      domestic !== undefined && domestic.airports.length > 1 && random.chance(source.weight >= 20 ? 0.35 : 0.7);
+    const destination = stayHome
+      ? domestic.airports[domestic.choice.pick(random)]!
+      : airports.served[airports.world.pick(random)]!;
     if (destination === source) continue;
     const km = distanceKm(source, destination);
     if (km < 100 || km > 13_500) continue;
@@ -259,6 +301,39 @@ export function buildTimetable(reference: Reference, routes: Route[], scale: Sca
     });
   }
 
+  /** A new flight number of the route's airline (numbers grow per airline and skip the story's), at a local daytime hour. */
+  const addRouteSchedule = (route: Route, weekdays: number) => {
+    const { airline, source: from, destination: to } = route;
+    let number = nextNumber.get(airline.airlineId) ?? 99;
+    let flightno: string;
+    do {
+      number += random.int(1, 7);
+      flightno = `${airline.iata}${number}`;
+    } while (taken.has(flightno));
+    nextNumber.set(airline.airlineId, number);
+    if (number > 9999) return;
+    const km = distanceKm(from, to);
+    addSchedule({
+      flightno,
+      from,
+      to,
+      airline,
+      airplane: fleet.assign(airline.airlineId, km),
+      departureMinute: (((localDeparture(random) - from.utcOffsetMinutes) % 1440) + 1440) % 1440,
+      durationMinutes: flightMinutes(km),
+      distanceKm: km,
+      weekdays,
+    });
+  };
+
+  // The busiest trunk routes get a few more daily flights by their own airlines, so a search on
+  // JFK→LAX (Step 11) finds a handful of flights at every scale.
+  for (const pair of TRUNK_ROUTES.slice(0, BUSY_TRUNK_ROUTES)) {
+    const [from, to] = pair.split('-');
+    const flown = routes.filter((r) => !r.codeshare && r.source.iata === from && r.destination.iata === to);
+    for (let k = 0; k < DAILY_FLIGHTS_ON_BUSY_TRUNKS; k++) addRouteSchedule(flown[k % flown.length]!, 0b1111111);
+  }
+
   // Busy airports, big airlines and shorter routes get most of the timetable (codeshares are sold, not flown).
   // Each airport gets its share of departures by quota rather than by chance, so even a small timetable
   // has the hubs on top; which routes fill the quota is random.
@@ -270,7 +345,8 @@ export function buildTimetable(reference: Reference, routes: Route[], scale: Sca
     else bySource.set(r.source.airportId, { routes: [r], choice: new WeightedChoice([]), share: 0, assigned: 0 });
   }
   const routeWeight = (r: Route) =>
-    Math.sqrt(r.source.weight * r.destination.weight) * Math.sqrt(r.airline.weight) / (1 + distanceKm(r.source, r.destination) / 2_500);
+    (Math.sqrt(r.source.weight * r.destination.weight) * Math.sqrt(r.airline.weight)) /
+    (1 + distanceKm(r.source, r.destination) / 2_500);
   const sources = [...bySource.values()];
   let totalShare = 0;
   for (const entry of sources) {
@@ -291,33 +367,13 @@ export function buildTimetable(reference: Reference, routes: Route[], scale: Sca
     }
     source.assigned++;
     const route = source.routes[source.choice.pick(random)]!;
-    const { airline, source: from, destination: to } = route;
-    let number = nextNumber.get(airline.airlineId) ?? 99;
-    let flightno: string;
-    do {
-      number += random.int(1, 7);
-      flightno = `${airline.iata}${number}`;
-    } while (taken.has(flightno));
-    nextNumber.set(airline.airlineId, number);
-    if (number > 9999) continue;
-    const km = distanceKm(from, to);
     let weekdays = 0b1111111;
     if (random.chance(0.45)) {
       weekdays = 0;
       for (let day = 0; day < 7; day++) if (random.chance(0.6)) weekdays |= 1 << day;
       if (weekdays === 0) weekdays = 1 << random.int(0, 6);
     }
-    addSchedule({
-      flightno,
-      from,
-      to,
-      airline,
-      airplane: fleet.assign(airline.airlineId, km),
-      departureMinute: (((localDeparture(random) - from.utcOffsetMinutes) % 1440) + 1440) % 1440,
-      durationMinutes: flightMinutes(km),
-      distanceKm: km,
-      weekdays,
-    });
+    addRouteSchedule(route, weekdays);
   }
   return { schedules, airplanes: fleet.airplanes };
 }

@@ -6,6 +6,7 @@ import { DEPARTMENTS } from '../schema';
 import type { ScaleDefinition } from '../scales';
 import { CHUNK_CHARS, cents, isoDay, dayNumber, text, type Chunk } from '../tsv';
 
+// prettier-ignore
 const FIRST_NAMES = [
   'Anna', 'Ben', 'Clara', 'David', 'Elena', 'Felix', 'Greta', 'Hugo', 'Ines', 'Jonas', 'Karin', 'Luca', 'Maria',
   'Noah', 'Olga', 'Paul', 'Quentin', 'Rosa', 'Samuel', 'Tara', 'Umar', 'Vera', 'William', 'Xenia', 'Yusuf', 'Zoe',
@@ -14,6 +15,7 @@ const FIRST_NAMES = [
   'Isla', 'Liam', 'Mia', 'Ethan', 'Freya', 'Arjun', 'Lucia', 'Kenji',
 ];
 
+// prettier-ignore
 const LAST_NAMES = [
   'Müller', 'Schmidt', 'Garcia', 'Smith', 'Johnson', 'Nguyen', 'Kim', 'Rossi', 'Dubois', 'Novak', 'Kowalski',
   'Silva', 'Santos', 'Ivanova', 'Andersen', 'Larsen', 'Okafor', 'Mensah', 'Haddad', 'Cohen', 'Yilmaz', 'Patel',
@@ -23,6 +25,7 @@ const LAST_NAMES = [
   'Wilson', 'Anderson', 'Thomas', 'Moore', 'Clark', 'Lewis',
 ];
 
+// prettier-ignore
 const STREETS = [
   'Main Street', 'Station Road', 'Church Lane', 'Park Avenue', 'Harbour Road', 'Airport Road', 'Mill Lane',
   'Garden Street', 'Lake View', 'High Street', 'Bahnhofstraße', 'Rue de la Paix', 'Calle Mayor', 'Via Roma',

@@ -33,7 +33,8 @@ export function* weatherChunks(reference: Reference, scale: ScaleDefinition, see
     for (let hour = 0; hour < 24; hour += scale.weatherEveryHours) {
       for (const station of stations) {
         const north = station.latitude >= 0 ? 1 : -1;
-        const mean = 27 - 0.45 * Math.abs(station.latitude) - 9 * season * north * Math.min(1, Math.abs(station.latitude) / 30);
+        const mean =
+          27 - 0.45 * Math.abs(station.latitude) - 9 * season * north * Math.min(1, Math.abs(station.latitude) / 30);
         const daily = -3 * Math.cos(((hour - 3) / 24) * 2 * Math.PI);
         const temp = Math.round((mean + daily + random.normal(0, 6)) * 10);
         const humidity = Math.round(Math.min(100, Math.max(15, random.normal(70, 40))) * 10);

@@ -18,7 +18,11 @@ function bindable(value: QueryValue): unknown[] {
 }
 
 /** The positional parameters for an engine's text: the guide's defaults, overridden by `values`. */
-export function paramsFor<P extends Record<string, QueryValue>>(query: GuideQuery<P>, engine: EngineKind, values: Partial<P> = {}): unknown[] {
+export function paramsFor<P extends Record<string, QueryValue>>(
+  query: GuideQuery<P>,
+  engine: EngineKind,
+  values: Partial<P> = {},
+): unknown[] {
   const text = engine === 'mysql' ? query.mysql : query.postgres;
   const merged = { ...query.defaults, ...values } as P;
   const params = text.params.flatMap((name) => {
@@ -26,20 +30,33 @@ export function paramsFor<P extends Record<string, QueryValue>>(query: GuideQuer
     if (value === undefined) throw new Error(`${query.name} needs a value for "${name}".`);
     return bindable(value);
   });
-  const expected = engine === 'mysql' ? (text.sql.match(/\?/g) ?? []).length : Math.max(0, ...[...text.sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  const expected =
+    engine === 'mysql'
+      ? (text.sql.match(/\?/g) ?? []).length
+      : Math.max(0, ...[...text.sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
   if (params.length !== expected) {
-    throw new Error(`${query.name} takes ${expected} parameter(s) on ${engine}, got ${params.length} (check the list values).`);
+    throw new Error(
+      `${query.name} takes ${expected} parameter(s) on ${engine}, got ${params.length} (check the list values).`,
+    );
   }
   return params;
 }
 
 /** The text and bound values, ready for `engine.query(sql, params)` or `engine.explain(sql, params)`. */
-export function prepareGuideQuery<P extends Record<string, QueryValue>>(query: GuideQuery<P>, engine: EngineKind, values: Partial<P> = {}): { sql: string; params: unknown[] } {
+export function prepareGuideQuery<P extends Record<string, QueryValue>>(
+  query: GuideQuery<P>,
+  engine: EngineKind,
+  values: Partial<P> = {},
+): { sql: string; params: unknown[] } {
   return { sql: sqlFor(query, engine), params: paramsFor(query, engine, values) };
 }
 
 /** Runs a guide query on `engine` with the guide's values, or `values` where given. */
-export function runGuideQuery<P extends Record<string, QueryValue>, R = Row>(engine: SqlEngine, query: GuideQuery<P>, values: Partial<P> = {}): Promise<QueryResult<R>> {
+export function runGuideQuery<P extends Record<string, QueryValue>, R = Row>(
+  engine: SqlEngine,
+  query: GuideQuery<P>,
+  values: Partial<P> = {},
+): Promise<QueryResult<R>> {
   const { sql, params } = prepareGuideQuery(query, engine.kind, values);
   return engine.query<R>(sql, params);
 }

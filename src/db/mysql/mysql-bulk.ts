@@ -29,19 +29,18 @@ function socketPacedStream(chunks: Iterable<TextChunk>, socket: Socket, onRows: 
           socket.once('drain', pump);
           return;
         }
-        let next: IteratorResult<TextChunk>;
         try {
-          next = iterator.next();
+          const next = iterator.next();
+          if (next.done) {
+            this.push(null);
+            return;
+          }
+          onRows(next.value.rows);
+          this.push(Buffer.from(next.value.text, 'utf8'));
         } catch (error) {
+          // mysql2 then ends the upload early and the query fails with this error.
           this.destroy(error as Error);
-          return;
         }
-        if (next.done) {
-          this.push(null);
-          return;
-        }
-        onRows(next.value.rows);
-        this.push(Buffer.from(next.value.text, 'utf8'));
       };
       pump();
     },
@@ -77,7 +76,12 @@ export class MysqlBulkSession {
    * Streams `chunks` into `table` with LOAD DATA LOCAL INFILE and returns the rows the server stored.
    * LOCAL turns errors into warnings and skips duplicate keys, so any warning or a short count is an error here.
    */
-  async load(table: string, columns: readonly string[], chunks: Iterable<TextChunk>, onRows: (rows: number) => void = () => {}): Promise<number> {
+  async load(
+    table: string,
+    columns: readonly string[],
+    chunks: Iterable<TextChunk>,
+    onRows: (rows: number) => void = () => {},
+  ): Promise<number> {
     const list = columns.map((c) => `\`${assertIdentifier(c)}\``).join(', ');
     const sql =
       `LOAD DATA LOCAL INFILE 'generated-rows' INTO TABLE \`${assertIdentifier(table)}\` CHARACTER SET utf8mb4 ` +
@@ -105,9 +109,12 @@ export class MysqlBulkSession {
     return header.affectedRows;
   }
 
-  /** A server-wide named lock (GET_LOCK), held by this session until `unlock` or until it disconnects. */
-  async tryLock(name: string): Promise<boolean> {
-    const [rows] = await this.connection.query('SELECT GET_LOCK(?, 0) AS got', [name]);
+  /**
+   * A server-wide named lock (GET_LOCK), held by this session until `unlock` or until it disconnects.
+   * Waits up to `waitSeconds`: a killed holder's lock is freed only once the server notices the disconnect.
+   */
+  async tryLock(name: string, waitSeconds = 0): Promise<boolean> {
+    const [rows] = await this.connection.query('SELECT GET_LOCK(?, ?) AS got', [name, waitSeconds]);
     return Number((rows as { got: number | null }[])[0]?.got) === 1;
   }
 

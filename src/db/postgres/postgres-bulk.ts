@@ -51,17 +51,32 @@ export class PostgresBulkSession {
    * waits for the socket to drain before pulling the next chunk; a failing generator aborts the COPY,
    * which then stores nothing.
    */
-  async load(table: string, columns: readonly string[], chunks: Iterable<TextChunk>, onRows: (rows: number) => void = () => {}): Promise<number> {
+  async load(
+    table: string,
+    columns: readonly string[],
+    chunks: Iterable<TextChunk>,
+    onRows: (rows: number) => void = () => {},
+  ): Promise<number> {
     const list = columns.map((c) => `"${assertIdentifier(c)}"`).join(', ');
     const copy = this.client.query(copyFrom(`COPY "${assertIdentifier(table)}" (${list}) FROM STDIN (FORMAT text)`));
     await pipeline(Readable.from(encoded(chunks, onRows), { objectMode: false }), copy);
     return copy.rowCount;
   }
 
-  /** A database-wide advisory lock, held by this session until `unlock` or until it disconnects. */
-  async tryLock(name: string): Promise<boolean> {
-    const { rows } = await this.client.query<{ got: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [name]);
-    return rows[0]?.got === true;
+  /**
+   * A database-wide advisory lock, held by this session until `unlock` or until it disconnects.
+   * Waits up to `waitSeconds`: a killed holder's lock is freed only once the server notices the disconnect.
+   */
+  async tryLock(name: string, waitSeconds = 0): Promise<boolean> {
+    const deadline = Date.now() + waitSeconds * 1000;
+    for (;;) {
+      const { rows } = await this.client.query<{ got: boolean }>('SELECT pg_try_advisory_lock(hashtext($1)) AS got', [
+        name,
+      ]);
+      if (rows[0]?.got === true) return true;
+      if (Date.now() >= deadline) return false;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   async unlock(name: string): Promise<void> {
