@@ -22,6 +22,37 @@ function prefixOf(client: Redis): string {
   return prefix;
 }
 
+/** The key as Valkey stores it: with the client's prefix in front. */
+export function storedKey(client: Redis, key: string): string {
+  return `${client.options.keyPrefix ?? ''}${key}`;
+}
+
+export interface KeyInspection {
+  key: string;
+  /** string, hash, zset... or `none` when the key does not exist. */
+  type: string;
+  /** The internal representation (OBJECT ENCODING): embstr, raw, int, listpack, hashtable... */
+  encoding: string | null;
+  /** Bytes the key and its value take, overhead included (MEMORY USAGE). */
+  bytes: number | null;
+  /** Seconds left to live; -1 without an expiry, -2 when the key does not exist. */
+  ttlSeconds: number;
+}
+
+/** Type, encoding, memory and TTL of one of the lab's keys. */
+export async function inspectKey(client: Redis, key: string): Promise<KeyInspection> {
+  // OBJECT and MEMORY name their key after a subcommand, where the client's automatic prefix does not
+  // reach: they get the stored name spelled out.
+  const stored = storedKey(client, key);
+  const [type, encoding, bytes, ttlSeconds] = await Promise.all([
+    client.type(key),
+    client.object('ENCODING', stored) as Promise<string | null>,
+    client.memory('USAGE', stored) as Promise<number | null>,
+    client.ttl(key),
+  ]);
+  return { key, type, encoding, bytes, ttlSeconds };
+}
+
 /** The lab's keys matching `pattern` (SCAN, never KEYS), without the prefix, sorted. */
 export async function listLabKeys(client: Redis, pattern = '*'): Promise<string[]> {
   const prefix = prefixOf(client);

@@ -14,10 +14,12 @@ import {
   ensureManagedValkey,
   freePort,
   hitRate,
+  inspectKey,
   listLabKeys,
   parseInfo,
   readInfo,
   startPrivateValkey,
+  storedKey,
   valkeyServerBinary,
   valkeyServerInfo,
   type PrivateValkey,
@@ -90,6 +92,28 @@ describe('a private Valkey the lab starts', () => {
     await clearLabKeys(lab);
     lab.disconnect();
     bystander.disconnect();
+  });
+
+  it('inspects a prefixed key: type, encoding, memory and TTL of the stored key', async () => {
+    const lab = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
+    await lab.set(
+      'airport:country:Germany',
+      JSON.stringify(Array.from({ length: 20 }, (_, i) => ({ name: `Airport ${i}` }))),
+      'EX',
+      300,
+    );
+    await lab.set('airport:JFK:iata', 'JFK');
+    const long = await inspectKey(lab, 'airport:country:Germany');
+    const short = await inspectKey(lab, 'airport:JFK:iata');
+    const missing = await inspectKey(lab, 'airport:nowhere');
+    expect(long).toMatchObject({ type: 'string', encoding: 'raw' });
+    expect(long.bytes).toBeGreaterThan(400);
+    expect(long.ttlSeconds).toBeGreaterThan(290);
+    expect(short).toMatchObject({ type: 'string', encoding: 'embstr', ttlSeconds: -1 });
+    expect(missing).toEqual({ key: 'airport:nowhere', type: 'none', encoding: null, bytes: null, ttlSeconds: -2 });
+    expect(storedKey(lab, 'airport:JFK:iata')).toBe('lab:airport:JFK:iata');
+    await clearLabKeys(lab);
+    lab.disconnect();
   });
 
   it('refuses to "clean up" through a client without a prefix', async () => {
