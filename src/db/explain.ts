@@ -27,8 +27,10 @@ export interface PlanNode {
   index?: string;
   /** The optimizer's estimate of rows produced (per loop). */
   estimatedRows?: number;
-  /** Rows actually produced (with `analyze`). */
+  /** Rows this step actually produced, after its filter (with `analyze`). */
   actualRows?: number;
+  /** Rows this step actually read from its table before filtering (with `analyze`): the work a scan did. */
+  rowsRead?: number;
   /** The engine's cost estimate, where it gives one (PostgreSQL total cost, MySQL prefix cost). */
   cost?: number;
   /** Time spent, in ms, with `analyze`, where the engine reports it. */

@@ -63,6 +63,7 @@ export function describeNode(node: PlanNode, maxFilterChars = 120): string {
   const what = node.table ? describeAccess(node) : node.operation;
   const details: string[] = [];
   if (node.estimatedRows !== undefined) details.push(rows('est.', node.estimatedRows));
+  if (node.rowsRead !== undefined && node.rowsRead !== node.actualRows) details.push(rows('read', node.rowsRead));
   if (node.actualRows !== undefined) details.push(rows('actual', node.actualRows));
   if (node.cost !== undefined) details.push(`cost ${formatNumber(node.cost)}`);
   if (node.actualMs !== undefined) details.push(`${formatNumber(node.actualMs)} ms`);

@@ -90,8 +90,12 @@ function tableNode(table: Json, aliases: Map<string, string>): PlanNode {
   if (typeof table.key === 'string') node.index = table.key;
   const estimated = number(table.rows) ?? number(table.rows_examined_per_scan);
   if (estimated !== undefined) node.estimatedRows = estimated;
-  const actual = number(table.r_rows);
-  if (actual !== undefined) node.actualRows = actual;
+  // MariaDB's r_rows counts rows read (per loop); r_filtered is the share that passed the condition.
+  const read = number(table.r_rows);
+  if (read !== undefined) {
+    node.rowsRead = read;
+    node.actualRows = Math.round((read * (number(table.r_filtered) ?? 100)) / 100);
+  }
   const cost = isObject(table.cost_info) ? number(table.cost_info.prefix_cost) : number(table.cost);
   if (cost !== undefined) node.cost = cost;
   const ms = number(table.r_table_time_ms);

@@ -42,7 +42,11 @@ function node(plan: Json): PlanNode {
     if (index) result.index = index;
   }
   if (typeof plan['Plan Rows'] === 'number') result.estimatedRows = plan['Plan Rows'];
-  if (typeof plan['Actual Rows'] === 'number') result.actualRows = plan['Actual Rows'];
+  if (typeof plan['Actual Rows'] === 'number') {
+    result.actualRows = plan['Actual Rows'];
+    // A scan read what it returned plus what its filter threw away.
+    if (result.table) result.rowsRead = plan['Actual Rows'] + Number(plan['Rows Removed by Filter'] ?? 0);
+  }
   if (typeof plan['Total Cost'] === 'number') result.cost = plan['Total Cost'];
   if (typeof plan['Actual Total Time'] === 'number') result.actualMs = plan['Actual Total Time'];
   const filter = plan.Filter ?? plan['Index Cond'] ?? plan['Recheck Cond'] ?? plan['Hash Cond'] ?? plan['Join Filter'];
