@@ -3,6 +3,7 @@
 import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type mysql from 'mysql2/promise';
+import { LabError, errorCode } from '../../errors';
 import { assertIdentifier } from '../engine';
 
 /** Rows as tab-separated lines (LOAD DATA's default format): whole lines, `\N` for NULL, backslash escapes. */
@@ -10,6 +11,9 @@ export interface TextChunk {
   text: string;
   rows: number;
 }
+
+/** What MySQL (3948) and MariaDB (1148) answer when local_infile is off on the server. */
+const LOCAL_INFILE_REFUSED = new Set(['ER_CLIENT_LOCAL_FILES_DISABLED', 'ER_NOT_ALLOWED_COMMAND', '3948', '1148']);
 
 /** Bytes the socket may hold unsent before the stream stops generating (mysql2 itself does not wait). */
 const SOCKET_HIGH_WATER = 4 * 1024 * 1024;
@@ -89,14 +93,27 @@ export class MysqlBulkSession {
     // The core connection under the promise wrapper owns the socket the rows travel through.
     const socket = (this.connection as unknown as { connection: { stream: Socket } }).connection.stream;
     let sent = 0;
-    const [result] = await this.connection.query({
-      sql,
-      infileStreamFactory: () =>
-        socketPacedStream(chunks, socket, (rows) => {
-          sent += rows;
-          onRows(rows);
-        }),
-    });
+    let result: unknown;
+    try {
+      [result] = await this.connection.query({
+        sql,
+        infileStreamFactory: () =>
+          socketPacedStream(chunks, socket, (rows) => {
+            sent += rows;
+            onRows(rows);
+          }),
+      });
+    } catch (error) {
+      if (LOCAL_INFILE_REFUSED.has(errorCode(error) ?? '')) {
+        throw new LabError({
+          what: `The server refuses LOAD DATA LOCAL INFILE (${errorCode(error)}: local_infile is off)`,
+          where: `${this.connection.config.host}:${this.connection.config.port}`,
+          fix: 'Turn it on as an administrator (SET GLOBAL local_infile = ON) or start the server with --local-infile=1.',
+          cause: error,
+        });
+      }
+      throw error;
+    }
     const header = result as mysql.ResultSetHeader;
     if (header.warningStatus > 0) {
       const [warnings] = await this.connection.query('SHOW WARNINGS LIMIT 3');
