@@ -1,0 +1,113 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { describe, expect, it } from 'vitest';
+import { projectRoot } from '../../src/config';
+import { LabError } from '../../src/errors';
+import { readJupyterSetup } from '../../scripts/lib/jupyter';
+
+const root = projectRoot();
+const fixtures = path.join(root, 'test', 'fixtures', 'notebooks');
+
+interface Summary {
+  runs: Array<{
+    notebook: string;
+    engine: string;
+    ok: boolean;
+    cells: number;
+    failedCell: number | null;
+    error: string | null;
+  }>;
+}
+
+/** Runs the real runner CLI on fixture notebooks, through the real tslab kernel. */
+async function runRunner(notebooks: string[]): Promise<{ code: number; output: string; summary: Summary }> {
+  const out = mkdtempSync(path.join(tmpdir(), 'lab-runs-'));
+  const args = [
+    'scripts/run-notebooks.ts',
+    '--engines',
+    'mysql',
+    '--out',
+    out,
+    ...notebooks.map((n) => path.join(fixtures, n)),
+  ];
+  const result = await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), args, { cwd: root }).then(
+    ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
+    (error: { code: number; stdout: string; stderr: string }) => ({
+      code: error.code,
+      output: error.stdout + error.stderr,
+    }),
+  );
+  const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
+  return { ...result, summary };
+}
+
+describe('the headless runner', () => {
+  it('passes a notebook whose cells run and whose checks hold', async () => {
+    const { code, summary } = await runRunner(['clean.ipynb']);
+    expect(code).toBe(0);
+    expect(summary.runs).toEqual([
+      expect.objectContaining({ notebook: 'clean.ipynb', engine: 'mysql', ok: true, cells: 2 }),
+    ]);
+  });
+
+  it('fails the run when a check does not hold, naming the cell and the check', async () => {
+    const { code, output, summary } = await runRunner(['failing-check.ipynb']);
+    expect(code).toBe(1);
+    expect(summary.runs[0]).toMatchObject({ ok: false, failedCell: 2 });
+    expect(summary.runs[0]!.error).toMatch(/^CheckFailed: Check failed: six times seven is 41/);
+    expect(output).toContain('1 of 1 notebook runs failed: failing-check.ipynb on mysql');
+  });
+
+  it('fails the run when a cell throws, and still runs the other notebooks', async () => {
+    const { code, summary } = await runRunner(['cell-error.ipynb', 'clean.ipynb']);
+    expect(code).toBe(1);
+    expect(summary.runs.map((r) => [r.notebook, r.ok])).toEqual([
+      ['cell-error.ipynb', false],
+      ['clean.ipynb', true],
+    ]);
+    expect(summary.runs[0]!.error).toMatch(/SyntaxError/);
+  });
+});
+
+describe('Jupyter missing', () => {
+  it('says to run set-up when the lab has no Jupyter record', () => {
+    const empty = mkdtempSync(path.join(tmpdir(), 'lab-nojupyter-'));
+    expect(() => readJupyterSetup(empty)).toThrow(LabError);
+    expect(() => readJupyterSetup(empty)).toThrow(
+      'Jupyter is not set up for the lab at .lab/jupyter.json. Run `npm run setup` first.',
+    );
+  });
+
+  it('says what to install when the recorded Python cannot import nbclient', () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'lab-badpython-'));
+    mkdirSync(path.join(dir, '.lab'));
+    writeFileSync(
+      path.join(dir, '.lab', 'jupyter.json'),
+      JSON.stringify({ python: 'python-that-does-not-exist', jupyterPath: dir }),
+    );
+    expect(() => readJupyterSetup(dir)).toThrow(
+      /cannot be imported by python-that-does-not-exist\. Install them \(Debian: apt-get install jupyter-nbconvert python3-nbclient\)/,
+    );
+  });
+});
+
+describe('the notebooks as committed', () => {
+  const notebooks = readdirSync(path.join(root, 'notebooks')).filter((n) => n.endsWith('.ipynb'));
+
+  it('exist, numbered in guide order', () => {
+    expect(notebooks.length).toBeGreaterThan(0);
+    for (const name of notebooks) expect(name).toMatch(/^\d\d-[a-z0-9-]+\.ipynb$/);
+  });
+
+  it.each(notebooks)('%s has no outputs or execution counts, and runs on the tslab kernel', (name) => {
+    const notebook = JSON.parse(readFileSync(path.join(root, 'notebooks', name), 'utf8'));
+    expect(notebook.metadata.kernelspec.name).toBe('tslab');
+    for (const cell of notebook.cells.filter((c: { cell_type: string }) => c.cell_type === 'code')) {
+      expect(cell.outputs).toEqual([]);
+      expect(cell.execution_count).toBeNull();
+    }
+  });
+});
