@@ -1,11 +1,12 @@
 // The lab's own set-up, after scripts/setup.sh has installed packages and built the library:
 // .env, databases and lab user on each engine, Valkey, the Jupyter kernel, the dataset. Safe to re-run.
 
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, describeConfig, loadConfig, projectRoot, type EngineKind } from '../src/config';
+import { ENGINE_KINDS, describeConfig, engineLabel, loadConfig, projectRoot, type EngineKind } from '../src/config';
 import { provisionLabDatabase } from '../src/db/provision';
 import { connectValkey, ensureManagedValkey, valkeyServerInfo } from '../src/valkey';
 import { findNotebookPython, installKernelSpec } from './lib/jupyter';
@@ -32,10 +33,10 @@ async function main(): Promise<void> {
   const engines = parseEngines(values.engines);
 
   await step('configuration (.env)', async () => ensureDotEnv(root));
-  const config = loadConfig({ root, env: values.scale ? { ...process.env, LAB_SCALE: values.scale } : process.env });
+  const config = loadConfig({ root });
 
   for (const engine of engines) {
-    await step(`${engine === 'mysql' ? 'MariaDB/MySQL' : 'PostgreSQL'}: lab databases and user`, async () => {
+    await step(`${engineLabel(engine)}: lab databases and user`, async () => {
       const databases = await provisionLabDatabase(config, engine);
       const target = engine === 'mysql' ? config.mysql : config.postgres;
       return `${databases.join(', ')} for ${target.user} at ${target.host}:${target.port}`;
@@ -59,10 +60,43 @@ async function main(): Promise<void> {
     return `kernel spec in ${path.relative(root, setup.jupyterPath)}, notebooks run with ${setup.python}`;
   });
 
+  if (!values['no-dataset']) {
+    for (const engine of engines) {
+      await step(`${engineLabel(engine)}: dataset`, () =>
+        loadDatasetCli(root, engine, values.scale, values['force-dataset']),
+      );
+    }
+  }
+
   console.log('\nThe lab is set up:');
   for (const [name, value] of Object.entries(describeConfig(loadConfig({ root })))) {
     console.log(`  ${name.padEnd(24)} ${value}`);
   }
+}
+
+/**
+ * Runs the dataset loader's own command (its progress bars and messages), which does nothing when the
+ * configured scale and seed are loaded already.
+ */
+async function loadDatasetCli(
+  root: string,
+  engine: EngineKind,
+  scale: string | undefined,
+  force: boolean,
+): Promise<void> {
+  const args = [
+    'scripts/load-dataset.ts',
+    '--engine',
+    engine,
+    ...(scale ? ['--scale', scale] : []),
+    ...(force ? ['--force'] : []),
+  ];
+  const code = await new Promise<number>((resolve, reject) => {
+    const child = spawn(path.join(root, 'node_modules', '.bin', 'tsx'), args, { cwd: root, stdio: 'inherit' });
+    child.on('error', reject);
+    child.on('close', (exitCode) => resolve(exitCode ?? 1));
+  });
+  if (code !== 0) throw new Error(`Loading the dataset into ${engine} failed (the loader said why, above).`);
 }
 
 function parseEngines(list: string): EngineKind[] {

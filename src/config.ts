@@ -8,6 +8,11 @@ import { LabError } from './errors';
 export type EngineKind = 'mysql' | 'postgres';
 export const ENGINE_KINDS: readonly EngineKind[] = ['mysql', 'postgres'];
 
+/** How messages name an engine: `MariaDB/MySQL` or `PostgreSQL`. */
+export function engineLabel(kind: EngineKind): string {
+  return kind === 'mysql' ? 'MariaDB/MySQL' : 'PostgreSQL';
+}
+
 export type Scale = 'tiny' | 'default' | 'full';
 export const SCALES: readonly Scale[] = ['tiny', 'default', 'full'];
 

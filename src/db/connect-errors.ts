@@ -1,6 +1,6 @@
 // Turns a driver's connection failure into one line: what failed, where, and how to fix it.
 
-import type { DbTarget } from '../config';
+import { engineLabel, type DbTarget } from '../config';
 import { LabError, errorCode, errorMessage } from '../errors';
 
 const REFUSED_CREDENTIALS = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', '28P01', '28000']);
@@ -9,7 +9,7 @@ const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EHOSTUNREACH', 'ETIME
 
 /** `urlVariable` names the setting the learner would change (MYSQL_URL, PG_URL, MYSQL_ADMIN_URL...). */
 export function connectError(target: DbTarget, urlVariable: string, error: unknown): LabError {
-  const server = target.kind === 'mysql' ? 'MariaDB/MySQL' : 'PostgreSQL';
+  const server = engineLabel(target.kind);
   const code = errorCode(error) ?? 'unknown error';
   const where = `${target.host}:${target.port}/${target.database}`;
   if (UNREACHABLE.has(code) || /timeout/i.test(errorMessage(error))) {
