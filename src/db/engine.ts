@@ -77,6 +77,19 @@ export interface SqlEngine {
   close(): Promise<void>;
 }
 
+/** Rows in the shape of MySQL's DESCRIBE (Field, Type, Null, Key, Default), which both adapters produce. */
+export type DescribeRow = Record<'Field' | 'Type' | 'Null' | 'Key' | 'Default', string | null>;
+
+export function columnsFromDescribe(rows: readonly DescribeRow[]): ColumnInfo[] {
+  return rows.map((row) => ({
+    name: String(row.Field),
+    type: String(row.Type),
+    nullable: row.Null === 'YES',
+    key: row.Key ?? '',
+    default: row.Default ?? null,
+  }));
+}
+
 /** Throws unless `name` is a plain identifier; used wherever an identifier must be interpolated. */
 export function assertIdentifier(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) {

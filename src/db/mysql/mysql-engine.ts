@@ -3,7 +3,16 @@
 import mysql from 'mysql2/promise';
 import type { DbTarget } from '../../config';
 import { connectError } from '../connect-errors';
-import type { ColumnInfo, ExplainOptions, QueryResult, Row, SqlEngine, SqlServerInfo } from '../engine';
+import {
+  columnsFromDescribe,
+  type ColumnInfo,
+  type DescribeRow,
+  type ExplainOptions,
+  type QueryResult,
+  type Row,
+  type SqlEngine,
+  type SqlServerInfo,
+} from '../engine';
 import { tableAliases, type ExplainResult } from '../explain';
 import { mysqlDescribeSql, mysqlDialect } from './mysql-dialect';
 import { normalizeMysqlPlan } from './mysql-explain';
@@ -74,14 +83,8 @@ export class MysqlEngine implements SqlEngine {
   }
 
   async describeTable(table: string): Promise<ColumnInfo[]> {
-    const { rows } = await this.query<Record<string, string | null>>(mysqlDescribeSql(table));
-    return rows.map((row) => ({
-      name: String(row.Field),
-      type: String(row.Type),
-      nullable: row.Null === 'YES',
-      key: row.Key ?? '',
-      default: row.Default ?? null,
-    }));
+    const { rows } = await this.query<DescribeRow>(mysqlDescribeSql(table));
+    return columnsFromDescribe(rows);
   }
 
   async close(): Promise<void> {

@@ -3,7 +3,17 @@
 import pg from 'pg';
 import type { DbTarget } from '../../config';
 import { connectError } from '../connect-errors';
-import type { ColumnInfo, ExplainOptions, QueryResult, Row, SqlEngine, SqlServerInfo } from '../engine';
+import {
+  assertIdentifier,
+  columnsFromDescribe,
+  type ColumnInfo,
+  type DescribeRow,
+  type ExplainOptions,
+  type QueryResult,
+  type Row,
+  type SqlEngine,
+  type SqlServerInfo,
+} from '../engine';
 import type { ExplainResult } from '../explain';
 import { postgresDescribeSql, postgresDialect } from './postgres-dialect';
 import { normalizePostgresPlan } from './postgres-explain';
@@ -77,16 +87,8 @@ export class PostgresEngine implements SqlEngine {
   }
 
   async describeTable(table: string): Promise<ColumnInfo[]> {
-    const { rows } = await this.query<Record<string, string | null>>(postgresDescribeSql, [
-      postgresDialect.quoteIdent(table).slice(1, -1),
-    ]);
-    return rows.map((row) => ({
-      name: String(row.Field),
-      type: String(row.Type),
-      nullable: row.Null === 'YES',
-      key: row.Key ?? '',
-      default: row.Default ?? null,
-    }));
+    const { rows } = await this.query<DescribeRow>(postgresDescribeSql, [assertIdentifier(table)]);
+    return columnsFromDescribe(rows);
   }
 
   async close(): Promise<void> {
