@@ -50,7 +50,7 @@ export const SCALE_DEFINITIONS: Record<Scale, ScaleDefinition> = {
     weatherStations: 5,
     weatherEveryHours: 6,
     storyHistoryFlights: 12,
-    approximateRows: { flight: 3_000, booking: 200_000 },
+    approximateRows: { flight: 3_500, booking: 250_000 },
   },
   default: {
     scale: 'default',
@@ -65,7 +65,7 @@ export const SCALE_DEFINITIONS: Record<Scale, ScaleDefinition> = {
     weatherStations: 20,
     weatherEveryHours: 3,
     storyHistoryFlights: 60,
-    approximateRows: { flight: 40_000, booking: 3_000_000 },
+    approximateRows: { flight: 42_000, booking: 2_800_000 },
   },
   full: {
     scale: 'full',
@@ -79,7 +79,7 @@ export const SCALE_DEFINITIONS: Record<Scale, ScaleDefinition> = {
     weatherStations: 50,
     weatherEveryHours: 1,
     storyHistoryFlights: 120,
-    approximateRows: { flight: 760_000, booking: 55_000_000 },
+    approximateRows: { flight: 760_000, booking: 56_000_000 },
   },
 };
 

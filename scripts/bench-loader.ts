@@ -39,13 +39,16 @@ interface Result {
 
 const ROOT = path.resolve(__dirname, '..');
 const seconds = (since: number) => (performance.now() - since) / 1000;
-const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const fmt = (n: number, digits = 0) =>
+  n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 
 function configFor(database: string): LabConfig {
   const base = loadConfig();
   const url = (scheme: string, t: DbTarget) =>
     `${scheme}://${encodeURIComponent(t.user)}${t.password ? `:${encodeURIComponent(t.password)}` : ''}@${t.host}:${t.port}/${database}`;
-  return loadConfig({ env: { ...process.env, MYSQL_URL: url('mysql', base.mysql), PG_URL: url('postgres', base.postgres) } });
+  return loadConfig({
+    env: { ...process.env, MYSQL_URL: url('mysql', base.mysql), PG_URL: url('postgres', base.postgres) },
+  });
 }
 
 function hasCommand(name: string): boolean {
@@ -69,13 +72,36 @@ function client(target: DbTarget): { command: string; args: string[]; env: NodeJ
   if (target.kind === 'mysql') {
     return {
       command: 'mysql',
-      args: ['--local-infile=1', '-h', target.host, '-P', String(target.port), '-u', target.user, '--database', target.database],
+      args: [
+        '--local-infile=1',
+        '-h',
+        target.host,
+        '-P',
+        String(target.port),
+        '-u',
+        target.user,
+        '--database',
+        target.database,
+      ],
       env: { ...process.env, MYSQL_PWD: target.password ?? '' },
     };
   }
   return {
     command: 'psql',
-    args: ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-h', target.host, '-p', String(target.port), '-U', target.user, '-d', target.database],
+    args: [
+      '-X',
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-h',
+      target.host,
+      '-p',
+      String(target.port),
+      '-U',
+      target.user,
+      '-d',
+      target.database,
+    ],
     env: { ...process.env, PGPASSWORD: target.password ?? '' },
   };
 }
@@ -99,7 +125,12 @@ async function nativeLoad(engine: SqlEngine, target: DbTarget, scale: string, se
   try {
     // The tables are the loader's: record a load in progress so the database never reads as foreign or loaded.
     await session.exec(metadataTableSql(engine.kind));
-    await markLoading(engine, { scale, seed, generatorVersion: GENERATOR_VERSION, startedAt: new Date().toISOString().slice(0, 19).replace('T', ' ') });
+    await markLoading(engine, {
+      scale,
+      seed,
+      generatorVersion: GENERATOR_VERSION,
+      startedAt: new Date().toISOString().slice(0, 19).replace('T', ' '),
+    });
     await session.exec(dropTablesSql(engine.kind, DATASET_TABLES));
     for (const table of DATASET_TABLES) await session.exec(createTableSql(engine.kind, table));
   } finally {
@@ -125,7 +156,8 @@ async function nativeLoad(engine: SqlEngine, target: DbTarget, scale: string, se
   const statements = DATASET_TABLES.flatMap((t) => [...indexSql(engine.kind, t), ...foreignKeySql(engine.kind, t)]);
   statements.push(`ANALYZE ${engine.kind === 'mysql' ? 'TABLE ' : ''}${DATASET_TABLES.map(q).join(', ')}`);
   const script = path.join(dir, 'indexes.sql');
-  const prelude = engine.kind === 'mysql' ? 'SET SESSION foreign_key_checks = 0;\n' : "SET maintenance_work_mem = '256MB';\n";
+  const prelude =
+    engine.kind === 'mysql' ? 'SET SESSION foreign_key_checks = 0;\n' : "SET maintenance_work_mem = '256MB';\n";
   await writeFile(script, prelude + statements.map((s) => `${s};\n`).join(''));
   const started = performance.now();
   await run(command, engine.kind === 'mysql' ? [...args, '-e', `source ${script}`] : [...args, '-f', script], env);
@@ -133,12 +165,30 @@ async function nativeLoad(engine: SqlEngine, target: DbTarget, scale: string, se
 }
 
 /** The loader in a child process, so its peak RSS is measured alone. */
-async function loaderRun(kind: EngineKind, scale: string, seed: number, config: LabConfig): Promise<LoadSummary & { peakRssMb: number }> {
-  const url = (scheme: string, t: DbTarget) => `${scheme}://${encodeURIComponent(t.user)}@${t.host}:${t.port}/${t.database}`;
+async function loaderRun(
+  kind: EngineKind,
+  scale: string,
+  seed: number,
+  config: LabConfig,
+): Promise<LoadSummary & { peakRssMb: number }> {
+  const url = (scheme: string, t: DbTarget) =>
+    `${scheme}://${encodeURIComponent(t.user)}@${t.host}:${t.port}/${t.database}`;
   const env = { ...process.env, MYSQL_URL: url('mysql', config.mysql), PG_URL: url('postgres', config.postgres) };
   const out = await run(
     process.execPath,
-    ['--import', 'tsx', path.join(ROOT, 'scripts/load-dataset.ts'), '--engine', kind, '--scale', scale, '--seed', String(seed), '--force', '--json'],
+    [
+      '--import',
+      'tsx',
+      path.join(ROOT, 'scripts/load-dataset.ts'),
+      '--engine',
+      kind,
+      '--scale',
+      scale,
+      '--seed',
+      String(seed),
+      '--force',
+      '--json',
+    ],
     env,
   );
   return (JSON.parse(out.trim().split('\n').at(-1)!) as (LoadSummary & { peakRssMb: number })[])[0]!;
@@ -178,7 +228,9 @@ async function main(): Promise<void> {
   const results: Result[] = [];
   const queryTables: string[] = [];
 
-  console.error(`Machine: ${os.cpus()[0]?.model.trim()} × ${os.cpus().length}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`);
+  console.error(
+    `Machine: ${os.cpus()[0]?.model.trim()} × ${os.cpus().length}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`,
+  );
   for (const kind of engines) {
     const target = kind === 'mysql' ? config.mysql : config.postgres;
     const engine = await connectSql(config, kind);
@@ -198,7 +250,9 @@ async function main(): Promise<void> {
             console.error(`${kind} ${scale}: wrote the rows to TSV files in ${fmt(writeSeconds, 1)} s; native load...`);
             const n = await nativeLoad(engine, target, scale, seed, dir);
             native = { ...n, writeSeconds, bookingRowsPerSecond: plan.rowCounts.booking / n.bookingSeconds };
-            console.error(`${kind} ${scale}: native ${fmt(n.loadSeconds, 1)} s load + ${fmt(n.indexSeconds, 1)} s indexes`);
+            console.error(
+              `${kind} ${scale}: native ${fmt(n.loadSeconds, 1)} s load + ${fmt(n.indexSeconds, 1)} s indexes`,
+            );
           } finally {
             if (!values['keep-files']) await rm(dir, { recursive: true, force: true });
           }
@@ -207,10 +261,14 @@ async function main(): Promise<void> {
         }
         console.error(`${kind} ${scale}: loader...`);
         const loader = await loaderRun(kind, scale, seed, config);
-        console.error(`${kind} ${scale}: loader ${fmt(loader.loadSeconds, 1)} s load + ${fmt(loader.indexSeconds, 1)} s indexes, peak RSS ${fmt(loader.peakRssMb)} MB`);
+        console.error(
+          `${kind} ${scale}: loader ${fmt(loader.loadSeconds, 1)} s load + ${fmt(loader.indexSeconds, 1)} s indexes, peak RSS ${fmt(loader.peakRssMb)} MB`,
+        );
         results.push({ engine: kind, server, scale, rows, bookings: plan.rowCounts.booking, native, loader });
         if (values.queries && scale !== 'tiny') {
-          queryTables.push(`\nGuide queries on ${server}, ${scale} scale (${fmt(plan.rowCounts.flight)} flights, ${fmt(plan.rowCounts.booking)} bookings):\n`);
+          queryTables.push(
+            `\nGuide queries on ${server}, ${scale} scale (${fmt(plan.rowCounts.flight)} flights, ${fmt(plan.rowCounts.booking)} bookings):\n`,
+          );
           queryTables.push(...(await timeQueries(engine)));
         }
       }
@@ -219,7 +277,9 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log('| engine | scale | rows | loader: load + indexes (s) | loader rows/s | loader booking rows/s | native: load + indexes (s) | native rows/s | native booking rows/s | loader / native | loader peak RSS |');
+  console.log(
+    '| engine | scale | rows | loader: load + indexes (s) | loader rows/s | loader booking rows/s | native: load + indexes (s) | native rows/s | native booking rows/s | loader / native | loader peak RSS |',
+  );
   console.log('|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
   for (const r of results) {
     const l = r.loader;

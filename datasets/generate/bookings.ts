@@ -139,9 +139,9 @@ export function* bookingChunks(context: BookingContext, plan: BookingPlan, part:
     const business =
       businessRows(AIRPLANE_TYPES[typeIndex]!.letters.length) * AIRPLANE_TYPES[typeIndex]!.letters.length;
     const random = Random.for(seed, 'booking', id);
-    const sold = seatsSold(random, capacity, flights.departure[id - 1]!);
+    // planBookings took the count from this stream's first draws; repeat them so the rest of the stream matches.
+    seatsSold(random, capacity, flights.departure[id - 1]!);
     const count = plan.counts[id - 1]!;
-    void sold; // the first draw above keeps this stream in step with planBookings
     // Fares grow with distance; each ticket varies around the flight's fare, business class costs more.
     const fare = 40 + 0.09 * schedule.distanceKm;
     const flightText = `\t${id}\t`;
