@@ -76,6 +76,9 @@ function parseOptions(): Options {
   };
 }
 
+/** Index builds quicker than this are not worth a line of output. */
+const NOTEWORTHY_SECONDS = 0.5;
+
 const number = (n: number) => Math.round(n).toLocaleString('en-US');
 
 /** Progress on a terminal: one bar per table with its rows/s; elsewhere (CI logs) one line per finished step. */
@@ -96,7 +99,7 @@ function progressReporter(
             `${label}: ${event.table.padEnd(22)} ${number(event.rows).padStart(11)} rows in ${event.seconds.toFixed(1)} s (${number(event.rows / Math.max(event.seconds, 1e-3))} rows/s)`,
           );
         }
-        if (event.kind === 'indexed')
+        if (event.kind === 'indexed' && event.seconds >= NOTEWORTHY_SECONDS)
           console.error(`${label}: ${event.table.padEnd(22)} keys and indexes in ${event.seconds.toFixed(1)} s`);
       },
       stop: () => {},
@@ -130,7 +133,7 @@ function progressReporter(
         entry.bar.update(event.loaded, { rate: elapsed > 0.05 ? number(event.loaded / elapsed) : '-' });
       } else if (event.kind === 'table-loaded') {
         byTable.get(event.table)!.bar.update(event.rows, { rate: number(event.rows / Math.max(event.seconds, 1e-3)) });
-      } else if (event.kind === 'indexed') {
+      } else if (event.kind === 'indexed' && event.seconds >= NOTEWORTHY_SECONDS) {
         bars.log(`${label}: ${event.table} keys and indexes built in ${event.seconds.toFixed(1)} s\n`);
       }
     },
