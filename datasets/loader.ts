@@ -1,9 +1,8 @@
 // The loader: generated rows streamed into the engine's bulk path, indexes built afterwards, the result recorded.
 
 import type { EngineKind } from '../src/config';
-import type { SqlEngine } from '../src/db/engine';
+import type { BulkSession, SqlEngine } from '../src/db/engine';
 import { LabError, errorMessage } from '../src/errors';
-import { openBulkSession, type BulkSession } from './bulk';
 import { planDataset, type TablePlan } from './plan';
 import { GENERATOR_VERSION, checkSeed, scaleDefinition } from './scales';
 import {
@@ -130,7 +129,7 @@ export async function loadDataset(engine: SqlEngine, options: LoadOptions): Prom
   if (!options.force && isCurrent(first, scale, seed)) return skipped(first.state);
 
   const lockName = loaderLockName(engine);
-  const control = await openBulkSession(engine);
+  const control = await engine.openBulkSession();
   let locked = false;
   try {
     locked = await control.tryLock(lockName, LOCK_WAIT_SECONDS);
@@ -240,7 +239,7 @@ async function withSessions<T>(
 ): Promise<T> {
   const sessions: BulkSession[] = [];
   try {
-    for (let i = 0; i < count; i++) sessions.push(await openBulkSession(engine));
+    for (let i = 0; i < count; i++) sessions.push(await engine.openBulkSession());
     return await use(sessions);
   } catch (error) {
     for (const session of sessions) session.destroy();

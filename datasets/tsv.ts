@@ -1,10 +1,9 @@
 // Rows as tab-separated text: the one format both LOAD DATA (default options) and COPY (text format) read.
 
+import type { TextChunk } from '../src/db/engine';
+
 /** A piece of a table's rows, ready to send: whole lines only. */
-export interface Chunk {
-  text: string;
-  rows: number;
-}
+export type Chunk = TextChunk;
 
 /** About this many characters per chunk: large enough to amortise the per-chunk cost, small enough to stream. */
 export const CHUNK_CHARS = 256 * 1024;

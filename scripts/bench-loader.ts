@@ -23,7 +23,6 @@ import type { SqlEngine } from '../src/db/engine';
 import { LabError, errorMessage } from '../src/errors';
 import { GUIDE_QUERIES, runGuideQuery } from '../src/queries';
 import { DATASET_TABLES, GENERATOR_VERSION, planDataset, scaleDefinition, type LoadSummary } from '../datasets';
-import { openBulkSession } from '../datasets/bulk';
 import { columnNames, createTableSql, dropTablesSql, foreignKeySql, indexSql } from '../datasets/schema';
 import { markLoading, metadataTableSql } from '../datasets/status';
 
@@ -121,7 +120,7 @@ async function writeTsvFiles(scale: string, seed: number, dir: string): Promise<
 
 /** The native path: the client loads each file, then runs the same index statements, one at a time. */
 async function nativeLoad(engine: SqlEngine, target: DbTarget, scale: string, seed: number, dir: string) {
-  const session = await openBulkSession(engine);
+  const session = await engine.openBulkSession();
   try {
     // The tables are the loader's: record a load in progress so the database never reads as foreign or loaded.
     await session.exec(metadataTableSql(engine.kind));

@@ -62,6 +62,30 @@ export interface Dialect {
   dropIndexSql(table: string, index: string): string;
 }
 
+/** Rows as tab-separated lines, the text both LOAD DATA and COPY read: whole lines, `\N` for NULL. */
+export interface TextChunk {
+  text: string;
+  rows: number;
+}
+
+/** A dedicated connection for bulk work: DDL, streaming rows in through the engine's bulk path, advisory locks. */
+export interface BulkSession {
+  exec(sql: string, params?: readonly unknown[]): Promise<void>;
+  /** Streams `chunks` into `table` (LOAD DATA LOCAL INFILE / COPY FROM STDIN); returns the rows the server took. */
+  load(
+    table: string,
+    columns: readonly string[],
+    chunks: Iterable<TextChunk>,
+    onRows?: (rows: number) => void,
+  ): Promise<number>;
+  tryLock(name: string, waitSeconds?: number): Promise<boolean>;
+  unlock(name: string): Promise<void>;
+  /** Returns the connection to the pool. */
+  release(): Promise<void>;
+  /** Closes the connection for good (after a failure mid-stream). */
+  destroy(): void;
+}
+
 export interface SqlEngine {
   readonly kind: EngineKind;
   readonly dialect: Dialect;
@@ -74,6 +98,8 @@ export interface SqlEngine {
   serverInfo(): Promise<SqlServerInfo>;
   listTables(): Promise<string[]>;
   describeTable(table: string): Promise<ColumnInfo[]>;
+  /** A connection of its own for bulk loading (the dataset loader). */
+  openBulkSession(): Promise<BulkSession>;
   close(): Promise<void>;
 }
 

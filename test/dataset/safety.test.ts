@@ -8,7 +8,6 @@ import type { SqlEngine } from '../../src/db/engine';
 import { LabError } from '../../src/errors';
 import { DATASET_TABLES, METADATA_TABLE, datasetStatus, loadDataset, planDataset } from '../../datasets';
 import { loaderLockName } from '../../datasets/loader';
-import { openBulkSession } from '../../datasets/bulk';
 import { dropTablesSql } from '../../datasets/schema';
 import { testConfig } from '../support/lab';
 import { ENGINES, SEED, connectTestEngines, scalar } from './helpers';
@@ -38,7 +37,7 @@ function runCli(args: string[], env: NodeJS.ProcessEnv = testEnv()) {
 
 /** Drops the dataset and the loader's record, the way a learner starting from an empty database would have it. */
 async function emptyDatabase(engine: SqlEngine): Promise<void> {
-  const session = await openBulkSession(engine);
+  const session = await engine.openBulkSession();
   try {
     await session.exec(dropTablesSql(engine.kind, [...DATASET_TABLES, METADATA_TABLE]));
   } finally {
@@ -149,7 +148,7 @@ describe('an interrupted load', () => {
   it('a loaded dataset that lost a table reads as interrupted and is reloaded', async () => {
     for (const kind of ENGINES) {
       await loadDataset(engines[kind], { scale: 'tiny', seed: SEED });
-      const session = await openBulkSession(engines[kind]);
+      const session = await engines[kind].openBulkSession();
       await session.exec('DROP TABLE weatherdata');
       await session.release();
       expect(await datasetStatus(engines[kind])).toMatchObject({
@@ -165,7 +164,7 @@ describe('an interrupted load', () => {
     for (const kind of ENGINES) {
       const engine = engines[kind];
       const before = await datasetStatus(engine);
-      const other = await openBulkSession(engine);
+      const other = await engine.openBulkSession();
       try {
         expect(await other.tryLock(loaderLockName(engine))).toBe(true);
         await expect(loadDataset(engine, { scale: 'tiny', seed: SEED, force: true })).rejects.toThrow(

@@ -4,13 +4,7 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type mysql from 'mysql2/promise';
 import { LabError, errorCode } from '../../errors';
-import { assertIdentifier } from '../engine';
-
-/** Rows as tab-separated lines (LOAD DATA's default format): whole lines, `\N` for NULL, backslash escapes. */
-export interface TextChunk {
-  text: string;
-  rows: number;
-}
+import { assertIdentifier, type BulkSession, type TextChunk } from '../engine';
 
 /** What MySQL (3948) and MariaDB (1148) answer when local_infile is off on the server. */
 const LOCAL_INFILE_REFUSED = new Set(['ER_CLIENT_LOCAL_FILES_DISABLED', 'ER_NOT_ALLOWED_COMMAND', '3948', '1148']);
@@ -52,7 +46,7 @@ function socketPacedStream(chunks: Iterable<TextChunk>, socket: Socket, onRows: 
 }
 
 /** One dedicated MariaDB/MySQL connection for DDL and LOAD DATA, with the session settings a bulk load needs. */
-export class MysqlBulkSession {
+export class MysqlBulkSession implements BulkSession {
   private destroyed = false;
 
   private constructor(private readonly connection: mysql.PoolConnection) {}

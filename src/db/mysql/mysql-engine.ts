@@ -5,6 +5,7 @@ import type { DbTarget } from '../../config';
 import { connectError } from '../connect-errors';
 import {
   columnsFromDescribe,
+  type BulkSession,
   type ColumnInfo,
   type DescribeRow,
   type ExplainOptions,
@@ -15,6 +16,7 @@ import {
 } from '../engine';
 import { tableAliases, type ExplainResult } from '../explain';
 import { mysqlDescribeSql, mysqlDialect } from './mysql-dialect';
+import { MysqlBulkSession } from './mysql-bulk';
 import { normalizeMysqlPlan } from './mysql-explain';
 
 export class MysqlEngine implements SqlEngine {
@@ -85,6 +87,10 @@ export class MysqlEngine implements SqlEngine {
   async describeTable(table: string): Promise<ColumnInfo[]> {
     const { rows } = await this.query<DescribeRow>(mysqlDescribeSql(table));
     return columnsFromDescribe(rows);
+  }
+
+  openBulkSession(): Promise<BulkSession> {
+    return MysqlBulkSession.open(this.pool);
   }
 
   async close(): Promise<void> {

@@ -4,13 +4,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { assertIdentifier } from '../engine';
-
-/** Rows as tab-separated lines (COPY's text format): whole lines, `\N` for NULL, backslash escapes. */
-export interface TextChunk {
-  text: string;
-  rows: number;
-}
+import { assertIdentifier, type BulkSession, type TextChunk } from '../engine';
 
 /** Memory a session may use to sort while building an index (the server default, 64MB, makes big builds spill). */
 const INDEX_BUILD_MEMORY = '256MB';
@@ -23,7 +17,7 @@ function* encoded(chunks: Iterable<TextChunk>, onRows: (rows: number) => void): 
 }
 
 /** One dedicated PostgreSQL connection for DDL and COPY. */
-export class PostgresBulkSession {
+export class PostgresBulkSession implements BulkSession {
   private destroyed = false;
 
   private constructor(private readonly client: pg.PoolClient) {}

@@ -6,6 +6,7 @@ import { connectError } from '../connect-errors';
 import {
   assertIdentifier,
   columnsFromDescribe,
+  type BulkSession,
   type ColumnInfo,
   type DescribeRow,
   type ExplainOptions,
@@ -16,6 +17,7 @@ import {
 } from '../engine';
 import type { ExplainResult } from '../explain';
 import { postgresDescribeSql, postgresDialect } from './postgres-dialect';
+import { PostgresBulkSession } from './postgres-bulk';
 import { normalizePostgresPlan } from './postgres-explain';
 
 const OID = { int8: 20, numeric: 1700, date: 1082, timestamp: 1114, timestamptz: 1184 } as const;
@@ -89,6 +91,10 @@ export class PostgresEngine implements SqlEngine {
   async describeTable(table: string): Promise<ColumnInfo[]> {
     const { rows } = await this.query<DescribeRow>(postgresDescribeSql, [assertIdentifier(table)]);
     return columnsFromDescribe(rows);
+  }
+
+  openBulkSession(): Promise<BulkSession> {
+    return PostgresBulkSession.open(this.pool);
   }
 
   async close(): Promise<void> {
