@@ -58,6 +58,8 @@ export interface Dialect {
   listTablesSql: string;
   /** The SQL that lists a table's indexes, one row per column: `name`, `column_name`, `is_unique`; $1/? is the table. */
   listIndexesSql: string;
+  /** The statement (and its parameters) that describes a table as DESCRIBE does: Field, Type, Null, Key, Default. */
+  describeTable(table: string): { sql: string; params: unknown[] };
   /** The statement that drops an index of a table. */
   dropIndexSql(table: string, index: string): string;
 }

@@ -13,10 +13,6 @@ export const mysqlDialect: Dialect = {
   FROM information_schema.statistics
  WHERE table_schema = DATABASE() AND table_name = ?
  ORDER BY index_name, seq_in_index`,
+  describeTable: (table) => ({ sql: `DESCRIBE ${mysqlDialect.quoteIdent(table)}`, params: [] }),
   dropIndexSql: (table, index) => `DROP INDEX ${mysqlDialect.quoteIdent(index)} ON ${mysqlDialect.quoteIdent(table)}`,
 };
-
-/** `DESCRIBE t` as the guide runs it: Field, Type, Null, Key, Default, Extra. */
-export function mysqlDescribeSql(table: string): string {
-  return `DESCRIBE ${mysqlDialect.quoteIdent(table)}`;
-}

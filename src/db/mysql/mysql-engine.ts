@@ -15,7 +15,7 @@ import {
   type SqlServerInfo,
 } from '../engine';
 import { tableAliases, type ExplainResult } from '../explain';
-import { mysqlDescribeSql, mysqlDialect } from './mysql-dialect';
+import { mysqlDialect } from './mysql-dialect';
 import { MysqlBulkSession } from './mysql-bulk';
 import { normalizeMysqlPlan } from './mysql-explain';
 
@@ -85,7 +85,8 @@ export class MysqlEngine implements SqlEngine {
   }
 
   async describeTable(table: string): Promise<ColumnInfo[]> {
-    const { rows } = await this.query<DescribeRow>(mysqlDescribeSql(table));
+    const { sql, params } = mysqlDialect.describeTable(table);
+    const { rows } = await this.query<DescribeRow>(sql, params);
     return columnsFromDescribe(rows);
   }
 

@@ -2,6 +2,25 @@
 
 import { assertIdentifier, type Dialect } from '../engine';
 
+/**
+ * The columns of a table in the shape of MySQL's DESCRIBE (Field, Type, Null, Key, Default), so both
+ * engines answer the guide's "describe airport" the same way. $1 is the table name.
+ */
+const DESCRIBE_SQL = `SELECT a.attname AS "Field",
+       format_type(a.atttypid, a.atttypmod) AS "Type",
+       CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END AS "Null",
+       CASE
+         WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum = ANY (i.indkey)) THEN 'PRI'
+         WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique AND i.indkey[0] = a.attnum) THEN 'UNI'
+         WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indkey[0] = a.attnum) THEN 'MUL'
+         ELSE ''
+       END AS "Key",
+       pg_get_expr(d.adbin, d.adrelid) AS "Default"
+  FROM pg_attribute a
+  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
+ WHERE a.attrelid = to_regclass($1::text) AND a.attnum > 0 AND NOT a.attisdropped
+ ORDER BY a.attnum`;
+
 export const postgresDialect: Dialect = {
   param: (n) => `$${n}`,
   quoteIdent: (name) => `"${assertIdentifier(name)}"`,
@@ -16,25 +35,7 @@ export const postgresDialect: Dialect = {
   JOIN pg_attribute a ON a.attrelid = t.oid AND a.attnum = ANY (ix.indkey)
  WHERE t.relname = $1 AND t.relnamespace = current_schema()::regnamespace
  ORDER BY i.relname, array_position(ix.indkey::int2[], a.attnum)`,
+  describeTable: (table) => ({ sql: DESCRIBE_SQL, params: [assertIdentifier(table)] }),
   // Index names are unique per schema in PostgreSQL, so the table is not part of the statement.
   dropIndexSql: (_table, index) => `DROP INDEX ${postgresDialect.quoteIdent(index)}`,
 };
-
-/**
- * The columns of a table in the shape of MySQL's DESCRIBE (Field, Type, Null, Key, Default), so both
- * engines answer the guide's "describe airport" the same way. $1 is the table name.
- */
-export const postgresDescribeSql = `SELECT a.attname AS "Field",
-       format_type(a.atttypid, a.atttypmod) AS "Type",
-       CASE WHEN a.attnotnull THEN 'NO' ELSE 'YES' END AS "Null",
-       CASE
-         WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisprimary AND a.attnum = ANY (i.indkey)) THEN 'PRI'
-         WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indisunique AND i.indkey[0] = a.attnum) THEN 'UNI'
-         WHEN EXISTS (SELECT 1 FROM pg_index i WHERE i.indrelid = a.attrelid AND i.indkey[0] = a.attnum) THEN 'MUL'
-         ELSE ''
-       END AS "Key",
-       pg_get_expr(d.adbin, d.adrelid) AS "Default"
-  FROM pg_attribute a
-  LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum
- WHERE a.attrelid = to_regclass($1::text) AND a.attnum > 0 AND NOT a.attisdropped
- ORDER BY a.attnum`;

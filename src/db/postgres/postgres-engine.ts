@@ -4,7 +4,6 @@ import pg from 'pg';
 import type { DbTarget } from '../../config';
 import { connectError } from '../connect-errors';
 import {
-  assertIdentifier,
   columnsFromDescribe,
   type BulkSession,
   type ColumnInfo,
@@ -16,7 +15,7 @@ import {
   type SqlServerInfo,
 } from '../engine';
 import type { ExplainResult } from '../explain';
-import { postgresDescribeSql, postgresDialect } from './postgres-dialect';
+import { postgresDialect } from './postgres-dialect';
 import { PostgresBulkSession } from './postgres-bulk';
 import { normalizePostgresPlan } from './postgres-explain';
 
@@ -89,7 +88,8 @@ export class PostgresEngine implements SqlEngine {
   }
 
   async describeTable(table: string): Promise<ColumnInfo[]> {
-    const { rows } = await this.query<DescribeRow>(postgresDescribeSql, [assertIdentifier(table)]);
+    const { sql, params } = postgresDialect.describeTable(table);
+    const { rows } = await this.query<DescribeRow>(sql, params);
     return columnsFromDescribe(rows);
   }
 
