@@ -4,7 +4,7 @@ import type { Reference } from '../reference';
 import { Random } from '../random';
 import { DEPARTMENTS } from '../schema';
 import type { ScaleDefinition } from '../scales';
-import { CHUNK_CHARS, cents, isoDay, dayNumber, text, type Chunk } from '../tsv';
+import { cents, chunkLines, isoDay, dayNumber, text, type Chunk } from '../tsv';
 
 // prettier-ignore
 const FIRST_NAMES = [
@@ -59,29 +59,26 @@ function passengerName(seed: number, id: number): { first: string; last: string;
 }
 
 /** passenger(passenger_id, passportno, firstname, lastname). */
-export function* passengerChunks(scale: ScaleDefinition, seed: number): Generator<Chunk> {
-  let buffer = '';
-  let rows = 0;
+export function passengerChunks(scale: ScaleDefinition, seed: number): Generator<Chunk> {
+  return chunkLines(passengerLines(scale, seed));
+}
+
+function* passengerLines(scale: ScaleDefinition, seed: number): Generator<string> {
   for (let id = 1; id <= scale.passengers; id++) {
     const { first, last } = passengerName(seed, id);
-    buffer += `${id}\t${passportNumber(id)}\t${first}\t${text(last)}\n`;
-    rows++;
-    if (buffer.length >= CHUNK_CHARS) {
-      yield { text: buffer, rows };
-      buffer = '';
-      rows = 0;
-    }
+    yield `${id}\t${passportNumber(id)}\t${first}\t${text(last)}\n`;
   }
-  if (rows > 0) yield { text: buffer, rows };
 }
 
 /** passengerdetails: birth date, address and contact for every passenger (same names as `passenger`). */
-export function* passengerDetailChunks(reference: Reference, scale: ScaleDefinition, seed: number): Generator<Chunk> {
+export function passengerDetailChunks(reference: Reference, scale: ScaleDefinition, seed: number): Generator<Chunk> {
+  return chunkLines(passengerDetailLines(reference, scale, seed));
+}
+
+function* passengerDetailLines(reference: Reference, scale: ScaleDefinition, seed: number): Generator<string> {
   const towns = homeTowns(reference);
   const oldest = dayNumber('1940-01-01');
   const youngest = dayNumber('2010-12-31');
-  let buffer = '';
-  let rows = 0;
   for (let id = 1; id <= scale.passengers; id++) {
     const { first, last, random } = passengerName(seed, id);
     const town = random.pick(towns);
@@ -96,15 +93,8 @@ export function* passengerDetailChunks(reference: Reference, scale: ScaleDefinit
       text(`${mailName(first)}.${mailName(last)}${id}@${random.pick(DOMAINS)}`),
       `+${random.int(1, 99)} ${random.int(100, 999)} ${random.int(1_000_000, 9_999_999)}`,
     ];
-    buffer += `${line.join('\t')}\n`;
-    rows++;
-    if (buffer.length >= CHUNK_CHARS) {
-      yield { text: buffer, rows };
-      buffer = '';
-      rows = 0;
-    }
+    yield `${line.join('\t')}\n`;
   }
-  if (rows > 0) yield { text: buffer, rows };
 }
 
 /** employee: the airport's staff, with unique user names and a 32-character password hash placeholder. */

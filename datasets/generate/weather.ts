@@ -4,7 +4,7 @@ import type { Reference } from '../reference';
 import { Random } from '../random';
 import { WEATHER_KINDS } from '../schema';
 import type { ScaleDefinition } from '../scales';
-import { CHUNK_CHARS, NULL, cents, dayNumber, isoDay, tenths, timeOfDay, type Chunk } from '../tsv';
+import { NULL, cents, chunkLines, dayNumber, isoDay, tenths, timeOfDay, type Chunk } from '../tsv';
 
 /** The airports with weather stations: the scale's number of busiest airports. */
 export function weatherStations(reference: Reference, scale: ScaleDefinition): number[] {
@@ -21,11 +21,13 @@ export function weatherRows(reference: Reference, scale: ScaleDefinition): numbe
 }
 
 /** weatherdata(log_date, time, station, temp, humidity, airpressure, wind, weather, winddirection). */
-export function* weatherChunks(reference: Reference, scale: ScaleDefinition, seed: number): Generator<Chunk> {
+export function weatherChunks(reference: Reference, scale: ScaleDefinition, seed: number): Generator<Chunk> {
+  return chunkLines(weatherLines(reference, scale, seed));
+}
+
+function* weatherLines(reference: Reference, scale: ScaleDefinition, seed: number): Generator<string> {
   const random = Random.for(seed, 'weather');
   const stations = weatherStations(reference, scale).map((id) => reference.airports[id - 1]!);
-  let buffer = '';
-  let rows = 0;
   for (let day = dayNumber(scale.firstDay); day <= dayNumber(scale.lastDay); day++) {
     const date = isoDay(day);
     // Day of the year as an angle, coldest in mid-January in the north.
@@ -42,15 +44,8 @@ export function* weatherChunks(reference: Reference, scale: ScaleDefinition, see
         const wind = Math.round(Math.max(0, random.normal(14, 20)) * 100);
         const wet = random.chance(0.3);
         const weather = wet ? WEATHER_KINDS[temp < 10 ? random.int(0, 8) : random.pick([2, 4, 5, 6, 7, 8])]! : NULL;
-        buffer += `${date}\t${timeOfDay(hour * 60)}\t${station.airportId}\t${tenths(Math.max(-999, Math.min(999, temp)))}\t${tenths(humidity)}\t${cents(pressure)}\t${cents(wind)}\t${weather}\t${random.int(0, 359)}\n`;
-        rows++;
-      }
-      if (buffer.length >= CHUNK_CHARS) {
-        yield { text: buffer, rows };
-        buffer = '';
-        rows = 0;
+        yield `${date}\t${timeOfDay(hour * 60)}\t${station.airportId}\t${tenths(Math.max(-999, Math.min(999, temp)))}\t${tenths(humidity)}\t${cents(pressure)}\t${cents(wind)}\t${weather}\t${random.int(0, 359)}\n`;
       }
     }
   }
-  if (rows > 0) yield { text: buffer, rows };
 }
