@@ -4,7 +4,8 @@ import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import type mysql from 'mysql2/promise';
 import { LabError, errorCode } from '../../errors';
-import { assertIdentifier, type BulkSession, type TextChunk } from '../engine';
+import type { BulkSession, TextChunk } from '../engine';
+import { mysqlDialect } from './mysql-dialect';
 
 /** What MySQL (3948) and MariaDB (1148) answer when local_infile is off on the server. */
 const LOCAL_INFILE_REFUSED = new Set(['ER_CLIENT_LOCAL_FILES_DISABLED', 'ER_NOT_ALLOWED_COMMAND', '3948', '1148']);
@@ -80,9 +81,9 @@ export class MysqlBulkSession implements BulkSession {
     chunks: Iterable<TextChunk>,
     onRows: (rows: number) => void = () => {},
   ): Promise<number> {
-    const list = columns.map((c) => `\`${assertIdentifier(c)}\``).join(', ');
+    const list = columns.map(mysqlDialect.quoteIdent).join(', ');
     const sql =
-      `LOAD DATA LOCAL INFILE 'generated-rows' INTO TABLE \`${assertIdentifier(table)}\` CHARACTER SET utf8mb4 ` +
+      `LOAD DATA LOCAL INFILE 'generated-rows' INTO TABLE ${mysqlDialect.quoteIdent(table)} CHARACTER SET utf8mb4 ` +
       `FIELDS TERMINATED BY '\\t' ESCAPED BY '\\\\' LINES TERMINATED BY '\\n' (${list})`;
     // The core connection under the promise wrapper owns the socket the rows travel through.
     const socket = (this.connection as unknown as { connection: { stream: Socket } }).connection.stream;

@@ -4,7 +4,8 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { assertIdentifier, type BulkSession, type TextChunk } from '../engine';
+import type { BulkSession, TextChunk } from '../engine';
+import { postgresDialect } from './postgres-dialect';
 
 /** Memory a session may use to sort while building an index (the server default, 64MB, makes big builds spill). */
 const INDEX_BUILD_MEMORY = '256MB';
@@ -51,8 +52,10 @@ export class PostgresBulkSession implements BulkSession {
     chunks: Iterable<TextChunk>,
     onRows: (rows: number) => void = () => {},
   ): Promise<number> {
-    const list = columns.map((c) => `"${assertIdentifier(c)}"`).join(', ');
-    const copy = this.client.query(copyFrom(`COPY "${assertIdentifier(table)}" (${list}) FROM STDIN (FORMAT text)`));
+    const list = columns.map(postgresDialect.quoteIdent).join(', ');
+    const copy = this.client.query(
+      copyFrom(`COPY ${postgresDialect.quoteIdent(table)} (${list}) FROM STDIN (FORMAT text)`),
+    );
     await pipeline(Readable.from(encoded(chunks, onRows), { objectMode: false }), copy);
     return copy.rowCount;
   }
