@@ -2,6 +2,8 @@
 
 import type { EngineKind } from '../src/config';
 import { assertIdentifier } from '../src/db/engine';
+import { mysqlDialect } from '../src/db/mysql/mysql-dialect';
+import { postgresDialect } from '../src/db/postgres/postgres-dialect';
 
 /** Column types in FlughafenDB's words; each engine renders them (see `columnSql`). */
 export type ColumnType =
@@ -462,8 +464,7 @@ function typeSql(kind: EngineKind, column: Column): string {
 }
 
 function quote(kind: EngineKind, name: string): string {
-  assertIdentifier(name);
-  return kind === 'mysql' ? `\`${name}\`` : `"${name}"`;
+  return (kind === 'mysql' ? mysqlDialect : postgresDialect).quoteIdent(name);
 }
 
 function columnList(kind: EngineKind, columns: readonly string[]): string {
