@@ -23,7 +23,7 @@ export interface ValkeyClientOptions {
  * cache-aside read falls back to the database at once), while the connection keeps
  * reconnecting in the background, backing off to at most one attempt per second.
  */
-export function labRedisOptions(url: string, options: ValkeyClientOptions = {}): RedisOptions {
+export function labRedisOptions(options: ValkeyClientOptions = {}): RedisOptions {
   return {
     lazyConnect: true,
     connectTimeout: options.connectTimeoutMs ?? 2_000,
@@ -48,7 +48,7 @@ export async function connectValkeyUrl(url: string, options: ValkeyClientOptions
   validateValkeyUrl(url);
   // iovalkey understands redis:// and rediss://; valkey:// and valkeys:// mean the same.
   const redisUrl = url.replace(/^valkey(s?):/, 'redis$1:');
-  const client = new Redis(redisUrl, labRedisOptions(url, options));
+  const client = new Redis(redisUrl, labRedisOptions(options));
   let lastError: unknown;
   client.on('error', (error) => {
     lastError = error; // kept for the message below; later errors surface on the commands that fail
