@@ -18,9 +18,12 @@ export interface Lab {
   close(): Promise<void>;
 }
 
-/** Connects to the active engine and to Valkey; any failure is one LabError saying what to do. */
-export async function openLab(options: { engine?: EngineKind } = {}): Promise<Lab> {
-  const config = loadConfig();
+/**
+ * Connects to the active engine (or `engine`) and to Valkey; any failure is one LabError saying what
+ * to do. `config` defaults to the environment's.
+ */
+export async function openLab(options: { engine?: EngineKind; config?: LabConfig } = {}): Promise<Lab> {
+  const config = options.config ?? loadConfig();
   const sql = await connectSql(config, options.engine ?? config.engine);
   let valkey: Valkey;
   try {
