@@ -39,6 +39,21 @@ function homeTowns(reference: Reference): { city: string; country: string }[] {
   return reference.cities.map((c) => ({ city: c.name, country: reference.countries[c.countryId - 1]!.name }));
 }
 
+/** Street, town, postcode and country, in the order of the tables' columns (and of the random draws). */
+function homeAddress(random: Random, town: { city: string; country: string }): (string | number)[] {
+  return [
+    text(`${random.pick(STREETS)} ${random.int(1, 250)}`),
+    text(town.city),
+    random.int(1000, 32000),
+    text(town.country),
+  ];
+}
+
+/** `+49 123 4567890`: country code, area code, number. */
+function phoneNumber(random: Random): string {
+  return `+${random.int(1, 99)} ${random.int(100, 999)} ${random.int(1_000_000, 9_999_999)}`;
+}
+
 /** An email-safe spelling of a name (ASCII letters only). */
 function mailName(name: string): string {
   return name
@@ -86,12 +101,9 @@ function* passengerDetailLines(reference: Reference, scale: ScaleDefinition, see
       id,
       isoDay(random.int(oldest, youngest)),
       random.chance(0.5) ? 'f' : 'm',
-      text(`${random.pick(STREETS)} ${random.int(1, 250)}`),
-      text(town.city),
-      random.int(1000, 32000),
-      text(town.country),
+      ...homeAddress(random, town),
       text(`${mailName(first)}.${mailName(last)}${id}@${random.pick(DOMAINS)}`),
-      `+${random.int(1, 99)} ${random.int(100, 999)} ${random.int(1_000_000, 9_999_999)}`,
+      phoneNumber(random),
     ];
     yield `${line.join('\t')}\n`;
   }
@@ -119,12 +131,9 @@ export function* employeeChunks(reference: Reference, scale: ScaleDefinition, se
         text(last),
         isoDay(random.int(oldest, youngest)),
         random.chance(0.5) ? 'f' : 'm',
-        text(`${random.pick(STREETS)} ${random.int(1, 250)}`),
-        text(town.city),
-        random.int(1000, 32000),
-        text(town.country),
+        ...homeAddress(random, town),
         text(`${mailName(first)}.${mailName(last)}@airport.example`),
-        `+${random.int(1, 99)} ${random.int(100, 999)} ${random.int(1_000_000, 9_999_999)}`,
+        phoneNumber(random),
         cents(salary),
         department,
         // Unique by the id suffix; 20 characters at most.
