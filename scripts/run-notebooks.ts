@@ -11,7 +11,7 @@ import { KERNEL_NAME, readJupyterSetup, type JupyterSetup } from './lib/jupyter'
 
 const USAGE = `Usage: npm run notebooks -- [--engines mysql,postgres] [--only 02] [--timeout 300] [--out build/notebooks] [notebook.ipynb ...]`;
 
-export interface NotebookRun {
+interface NotebookRun {
   notebook: string;
   engine: EngineKind;
   ok: boolean;
@@ -70,7 +70,7 @@ async function main(): Promise<void> {
 }
 
 /** The lab book's notebooks in guide order (their names start with the part number). */
-export function labNotebooks(root: string, only?: string): string[] {
+function labNotebooks(root: string, only?: string): string[] {
   const dir = path.join(root, 'notebooks');
   return readdirSync(dir)
     .filter((name) => /^\d\d-.*\.ipynb$/.test(name) && (!only || name.includes(only)))
@@ -79,7 +79,7 @@ export function labNotebooks(root: string, only?: string): string[] {
 }
 
 /** Runs one notebook with LAB_DB=engine through the project-local tslab kernel. */
-export async function executeNotebook(
+async function executeNotebook(
   notebook: string,
   engine: EngineKind,
   options: { jupyter: JupyterSetup; outDir: string; timeout: number },
@@ -131,7 +131,7 @@ function writeSummary(outDir: string, runs: NotebookRun[]): void {
   );
 }
 
-export function summaryTable(runs: NotebookRun[]): string {
+function summaryTable(runs: NotebookRun[]): string {
   const header = ['notebook', 'engine', 'cells', 'seconds', 'result'];
   const rows = runs.map((r) => [
     path.basename(r.notebook),
@@ -152,4 +152,4 @@ function indent(text: string): string {
     .join('\n');
 }
 
-if (typeof require !== 'undefined' && require.main === module) runMain(main);
+runMain(main);

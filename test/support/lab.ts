@@ -3,10 +3,10 @@
 import { loadConfig, type DbTarget, type LabConfig } from '../../src/config';
 import { testDatabaseName } from '../../src/db/provision';
 
-/** The MariaDB/MySQL test database's name (set-up creates `<lab database>_test` on both engines). */
-export const TEST_DATABASE = testDatabaseName(loadConfig().mysql.database);
-
-/** The lab configuration with both engines pointed at their test databases; `env` overrides anything. */
+/**
+ * The lab configuration with both engines pointed at their test databases (set-up creates
+ * `<lab database>_test` on both); `env` overrides anything.
+ */
 export function testConfig(env: Record<string, string | undefined> = {}): LabConfig {
   const base = loadConfig();
   return loadConfig({
