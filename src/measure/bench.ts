@@ -2,7 +2,7 @@
 
 import { performance } from 'node:perf_hooks';
 import { LabError, errorMessage } from '../errors';
-import { describeResult } from './describe';
+import { printsBriefly } from './printed';
 import { summarizeSamples, type BenchResult } from './summary';
 
 export interface BenchOptions {
@@ -70,14 +70,7 @@ export function checkedCounts(options: BenchOptions): { warmup: number; iteratio
   return { warmup, iterations };
 }
 
-/**
- * Gives a result a one-line printed form, so a notebook cell ending in `await bench(...)` prints its
- * figures instead of a thousand samples. Non-enumerable: JSON and equality checks do not see it.
- */
+/** Makes a result print its figures and only the number of its samples (see `printsBriefly`). */
 export function labelled(result: BenchResult): BenchResult {
-  Object.defineProperty(result, Symbol.for('nodejs.util.inspect.custom'), {
-    value: () => describeResult(result),
-    enumerable: false,
-  });
-  return result;
+  return printsBriefly(result, { samples: 'samples' });
 }

@@ -2,7 +2,6 @@
 
 import { LabError } from '../errors';
 import { checkedCounts, labelled, runOnce, timeOnce, type BenchOptions, type Operation } from './bench';
-import { describeComparison } from './describe';
 import { summarizeSamples, type BenchResult, type LatencyStats } from './summary';
 
 /** The statistics a comparison divides. */
@@ -39,18 +38,13 @@ const COMPARED = ['p50', 'p95', 'p99', 'mean'] as const;
 export function compare(baseline: BenchResult, candidate: BenchResult): Comparison {
   const pick = (r: BenchResult): ComparedStats => ({ p50: r.p50, p95: r.p95, p99: r.p99, mean: r.mean });
   const speedup = Object.fromEntries(COMPARED.map((s) => [s, ratio(baseline[s], candidate[s])])) as ComparedStats;
-  const comparison: Comparison = {
+  return {
     baseline: baseline.name,
     candidate: candidate.name,
     speedup,
     baselineMs: pick(baseline),
     candidateMs: pick(candidate),
   };
-  Object.defineProperty(comparison, Symbol.for('nodejs.util.inspect.custom'), {
-    value: () => describeComparison(comparison),
-    enumerable: false,
-  });
-  return comparison;
 }
 
 /**

@@ -42,5 +42,7 @@ export {
   type HitRatePoint,
   type MemorySample,
 } from './cache-charts';
+export { describeComparison, describeResult, formatMs, formatSpeedup, roundMs, roundRatio } from './describe';
+export { benchTable, comparisonTable, type BenchRow, type ComparisonRow } from './bench-tables';
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';

@@ -1,6 +1,6 @@
 // Latency charts: how response times are distributed, and their percentiles side by side.
 
-import { formatMs } from '../measure/describe';
+import { formatMs } from './describe';
 import type { ChartSpec } from './chart';
 import { chartFrame, requireDistinct, requireSome, type ChartOptions } from './chart-specs';
 

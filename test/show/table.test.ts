@@ -2,8 +2,16 @@
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { LabError } from '../../src/errors';
-import { benchTable, summarizeSamples } from '../../src/measure';
-import { formatCell, formatNumber, renderTable, showTable, toDataFrame, type TableRow } from '../../src/show';
+import { summarizeSamples } from '../../src/measure';
+import {
+  benchTable,
+  formatCell,
+  formatNumber,
+  renderTable,
+  showTable,
+  toDataFrame,
+  type TableRow,
+} from '../../src/show';
 
 afterEach(() => {
   vi.restoreAllMocks();

@@ -1,7 +1,7 @@
 // How measurements read: sensible rounding, and one-line descriptions computed from the figures.
 
-import type { BenchResult } from './summary';
-import type { Comparison } from './compare';
+import type { Comparison } from '../measure/compare';
+import type { BenchResult } from '../measure/summary';
 
 /**
  * Rounds milliseconds to what the measurement can tell apart: microseconds below 10 ms

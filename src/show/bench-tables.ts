@@ -1,8 +1,8 @@
 // Measurements as table rows (units in the headers, figures rounded), ready for `showTable`.
 
-import type { Comparison } from './compare';
+import type { Comparison } from '../measure/compare';
+import type { BenchResult } from '../measure/summary';
 import { roundMs, roundRatio } from './describe';
-import type { BenchResult } from './summary';
 
 /** One benchmark as a table row (a type, not an interface, so it is also a plain record). */
 export type BenchRow = {
