@@ -44,5 +44,25 @@ export {
 } from './cache-charts';
 export { describeComparison, describeResult, formatMs, formatSpeedup, roundMs, roundRatio } from './describe';
 export { benchTable, comparisonTable, type BenchRow, type ComparisonRow } from './bench-tables';
+export {
+  concurrentTable,
+  describeConcurrent,
+  describePipelined,
+  infoSeriesTable,
+  pipelineTable,
+  type ConcurrentRow,
+  type InfoSampleRow,
+  type PipelineRow,
+} from './workload-tables';
+export {
+  concurrentLatencyChart,
+  concurrentPercentileChart,
+  infoSeriesChart,
+  pipelineThroughputChart,
+  type ConcurrentChartOptions,
+  type InfoMetric,
+  type InfoSeriesChartOptions,
+  type ThroughputPoint,
+} from './workload-charts';
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';
