@@ -141,7 +141,7 @@ export function concurrentLatencyChart(
     ...chartFrame(options, {
       title: 'Latency of every request',
       subtitle:
-        `${results.map((r) => `${r.name}: ${r.callers} callers`).join(' · ')}` +
+        `${results.map((r) => `${r.name}: ${callers(r.callers)}`).join(' · ')}` +
         `${errors > 0 ? ` · ${formatNumber(errors)} failed (×)` : ''}${thinned ? ' · thinned evenly for drawing' : ''}`,
       width: 560,
       height: 260,
@@ -158,9 +158,16 @@ export function concurrentLatencyChart(
         field: 'ms',
         type: 'quantitative',
         scale: log ? { type: 'log' } : { zero: true },
-        axis: { title: `latency (ms${log ? ', log scale' : ''})`, format: '~g' },
+        axis: { title: `latency (ms${log ? ', log scale' : ''})`, format: '~r' },
       },
-      color: { field: 'run', type: 'nominal', title: null, scale: { domain: names }, sort: names },
+      color: {
+        field: 'run',
+        type: 'nominal',
+        title: null,
+        scale: { domain: names },
+        sort: names,
+        legend: { labelLimit: 280 },
+      },
       shape: {
         field: 'result',
         type: 'nominal',
@@ -223,7 +230,7 @@ export function concurrentPercentileChart(
         field: 'ms',
         type: 'quantitative',
         scale: log ? { type: 'log' } : { zero: true },
-        axis: { title: `latency (ms${log ? ', log scale' : ''})`, format: '~g' },
+        axis: { title: `latency (ms${log ? ', log scale' : ''})`, format: '~r' },
       },
       color: {
         field: 'percentile',
@@ -298,7 +305,7 @@ export function pipelineThroughputChart(points: readonly ThroughputPoint[], opti
         field: 'opsPerSec',
         type: 'quantitative',
         scale: { zero: true },
-        axis: { title: 'commands/s', format: '~s' },
+        axis: { title: 'commands/s', format: ',~r' },
       },
       color,
     },
@@ -310,4 +317,8 @@ export function pipelineThroughputChart(points: readonly ThroughputPoint[], opti
       },
     ],
   };
+}
+
+function callers(n: number): string {
+  return `${formatNumber(n)} ${n === 1 ? 'caller' : 'callers'}`;
 }

@@ -102,7 +102,8 @@ export function describeConcurrent(result: ConcurrentResult): string {
     ? `p50 ${formatMs(summary.latency.p50)} · p99 ${formatMs(summary.latency.p99)}`
     : 'no request succeeded';
   return (
-    `${result.name}: ${result.callers} callers, ${formatNumber(summary.requests)} requests, ${errors} · ` +
+    `${result.name}: ${formatNumber(result.callers)} ${result.callers === 1 ? 'caller' : 'callers'}, ` +
+    `${formatNumber(summary.requests)} requests, ${errors} · ` +
     `${formatNumber(Math.round(summary.throughput))} ops/s · ${latency}`
   );
 }
