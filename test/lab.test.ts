@@ -15,7 +15,7 @@ describe('openLab', () => {
         expect(lab.sql.kind).toBe(engine);
         expect(lab.sqlServer.where).toMatch(/_test$/);
         expect(lab.cacheServer.flavor).toBe('valkey');
-        expect(lab.valkey.options.keyPrefix).toBe('lab:');
+        expect(lab.valkey.options.keyPrefix).toBe(lab.config.valkey.keyPrefix);
         expect(await lab.valkey.ping()).toBe('PONG');
         expect((await lab.sql.query('SELECT 1 AS one')).rows).toEqual([{ one: 1 }]);
       } finally {

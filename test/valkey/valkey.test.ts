@@ -110,7 +110,14 @@ describe('a private Valkey the lab starts', () => {
     expect(long.bytes).toBeGreaterThan(400);
     expect(long.ttlSeconds).toBeGreaterThan(290);
     expect(short).toMatchObject({ type: 'string', encoding: 'embstr', ttlSeconds: -1 });
-    expect(missing).toEqual({ key: 'airport:nowhere', type: 'none', encoding: null, bytes: null, ttlSeconds: -2 });
+    expect(missing).toEqual({
+      key: 'airport:nowhere',
+      type: 'none',
+      encoding: null,
+      bytes: null,
+      ttlSeconds: -2,
+      node: `127.0.0.1:${server.port}`,
+    });
     expect(storedKey(lab, 'airport:JFK:iata')).toBe('lab:airport:JFK:iata');
     await clearLabKeys(lab);
     lab.disconnect();
