@@ -109,7 +109,13 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
         {
           dir: nodeDir,
           port,
-          config: { 'cluster-enabled': 'yes', 'cluster-config-file': 'nodes.conf', 'cluster-node-timeout': '5000' },
+          config: {
+            'cluster-enabled': 'yes',
+            'cluster-config-file': 'nodes.conf',
+            'cluster-node-timeout': '5000',
+            // A new replica syncs at once rather than after the default 5 s wait for more replicas.
+            'repl-diskless-sync-delay': '0',
+          },
         },
         false,
       );
@@ -136,6 +142,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       });
     });
     await waitForClusterOk(ports);
+    // A replica shows in the slot map (where clients learn of it) only once it has synced.
+    await waitForReplicasInSync(ports, primaries * replicas);
   } catch (error) {
     await stopAll();
     throw error;
@@ -160,6 +168,20 @@ async function waitForClusterOk(ports: number[], timeoutMs = 20_000): Promise<vo
     what: `The local cluster did not reach cluster_state:ok within ${timeoutMs / 1000} s`,
     where: ports.join(','),
   });
+}
+
+async function waitForReplicasInSync(ports: number[], expected: number, timeoutMs = 20_000): Promise<void> {
+  if (expected === 0) return;
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const replication = await Promise.all(ports.map((p) => rawBulk(p, 'INFO replication')));
+    // ... and every node must already show it there (each learns of it by gossip).
+    const slotMaps = await Promise.all(ports.map((p) => rawBulk(p, 'CLUSTER SLOTS')));
+    const listsAll = slotMaps.every((map) => new Set(map.match(/^[0-9a-f]{40}$/gm)).size === ports.length);
+    if (listsAll && replication.filter((r) => r.includes('master_link_status:up')).length === expected) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new LabError({ what: `The local cluster's replicas did not sync within ${timeoutMs / 1000} s`, where: ports.join(',') });
 }
 
 /** A bulk reply read whole (rawCommand stops at the first line). */

@@ -10,6 +10,7 @@ export interface Info {
     valkey_version?: string;
     server_name?: string;
     redis_mode?: string;
+    server_mode?: string;
     tcp_port?: number;
     uptime_in_seconds?: number;
   };
@@ -90,7 +91,8 @@ export function cacheServerInfo(info: Info, where: string): CacheServerInfo {
     flavor: isValkey ? 'valkey' : 'redis',
     version,
     label: `${isValkey ? 'Valkey' : 'Redis'} ${version}`,
-    mode: String(server.redis_mode ?? 'standalone'),
+    // Valkey 8 names it server_mode; Redis, redis_mode.
+    mode: String(server.server_mode ?? server.redis_mode ?? 'standalone'),
     where,
   };
 }
