@@ -77,6 +77,14 @@ export interface Lab {
   close(): Promise<void>;
 }
 
+/** Disconnects and waits until the connection has really closed, so the server no longer lists it. */
+async function endClient(client: ValkeyClient): Promise<void> {
+  if (client.status === 'end') return;
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+  client.disconnect();
+  await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2_000))]);
+}
+
 /**
  * Connects to the active engine (or `engine`) and to Valkey; any failure is one LabError saying what
  * to do. `config` defaults to the environment's. Ends first what an earlier, killed notebook left behind.
@@ -121,7 +129,7 @@ export async function openLab(options: { engine?: EngineKind; config?: LabConfig
       });
       track(server, () => server.stop());
       const client = await connectValkeyUrl(server.url, { keyPrefix: settings.keyPrefix ?? config.valkey.keyPrefix });
-      track(client, async () => client.disconnect());
+      track(client, () => endClient(client));
       return { ...server, client };
     },
     async localCluster(settings = {}) {
@@ -143,7 +151,7 @@ export async function openLab(options: { engine?: EngineKind; config?: LabConfig
     },
     async connection() {
       const client = await connectValkey(config);
-      return track(client, async () => client.disconnect());
+      return track(client, () => endClient(client));
     },
     async monitor(client = valkey) {
       const capture = await captureCommands(client);
@@ -157,7 +165,7 @@ export async function openLab(options: { engine?: EngineKind; config?: LabConfig
       // Every cleanup runs even when one fails: a capture whose client the notebook already closed
       // cannot send its end marker, yet its own connection still closes, and so on down the list.
       for (const end of cleanups.splice(0).reverse()) await end().catch(() => undefined);
-      valkey.disconnect();
+      await endClient(valkey);
       await sql.close();
     },
   };

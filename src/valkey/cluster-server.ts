@@ -181,7 +181,10 @@ async function waitForReplicasInSync(ports: number[], expected: number, timeoutM
     if (listsAll && replication.filter((r) => r.includes('master_link_status:up')).length === expected) return;
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new LabError({ what: `The local cluster's replicas did not sync within ${timeoutMs / 1000} s`, where: ports.join(',') });
+  throw new LabError({
+    what: `The local cluster's replicas did not sync within ${timeoutMs / 1000} s`,
+    where: ports.join(','),
+  });
 }
 
 /** A bulk reply read whole (rawCommand stops at the first line). */

@@ -103,7 +103,9 @@ async function captureNode(client: Redis): Promise<NodeCapture> {
         await client.echo(endMarker);
         await Promise.race([ended, new Promise((resolve) => setTimeout(resolve, 2_000))]);
       } finally {
+        const closed = new Promise((resolve) => monitor.once('end', resolve));
         monitor.disconnect();
+        await Promise.race([closed, new Promise((resolve) => setTimeout(resolve, 2_000))]);
       }
     },
   };

@@ -100,7 +100,7 @@ describe('a local Valkey Cluster of 3 primaries', () => {
     await clearLabKeys(client);
   });
 
-  it("captures with MONITOR the commands the client sends to every primary, in order", async () => {
+  it('captures with MONITOR the commands the client sends to every primary, in order', async () => {
     const capture = await captureCommands(client);
     const keys = Array.from({ length: 6 }, (_, i) => `seat:${i}`);
     for (const key of keys) await client.set(key, '1');
@@ -132,12 +132,19 @@ describe('a local Valkey Cluster of 3 primaries', () => {
   });
 });
 
-describe('the learner\'s cluster (npm run cluster)', () => {
+describe("the learner's cluster (npm run cluster)", () => {
   it('outlives the process that started it, with a replica per primary, and stops from its record', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'lab-cluster-detached-'));
     const cluster = await startLocalCluster({ dir, replicas: 1, lifetime: 'detached' });
     try {
-      expect(cluster.nodes.map((n) => n.role).sort()).toEqual(['primary', 'primary', 'primary', 'replica', 'replica', 'replica']);
+      expect(cluster.nodes.map((n) => n.role).sort()).toEqual([
+        'primary',
+        'primary',
+        'primary',
+        'replica',
+        'replica',
+        'replica',
+      ]);
       const client = await connectValkeyCluster(cluster.seeds, { keyPrefix: 'lab:' });
       expect(client.nodes('slave').length).toBe(3);
       // The learner's cluster is not this process's to reconfigure.
