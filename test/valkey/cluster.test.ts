@@ -128,7 +128,7 @@ describe('a local Valkey Cluster of 3 primaries', () => {
     const replies = await adminCommand(client, 'CONFIG', 'SET', 'maxmemory-policy', 'allkeys-lru');
     expect(replies).toEqual(['OK', 'OK', 'OK']);
     const policies = await Promise.all(client.nodes('master').map((n) => n.config('GET', 'maxmemory-policy')));
-    expect(policies.map((p) => p[1])).toEqual(['allkeys-lru', 'allkeys-lru', 'allkeys-lru']);
+    expect(policies.map((p) => (p as string[])[1])).toEqual(['allkeys-lru', 'allkeys-lru', 'allkeys-lru']);
   });
 });
 
