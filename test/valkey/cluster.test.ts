@@ -11,6 +11,7 @@ import {
   clearLabKeys,
   connectValkey,
   connectValkeyCluster,
+  freePort,
   inspectKey,
   isAlive,
   isCluster,
@@ -21,6 +22,7 @@ import {
   sameSlot,
   startLocalCluster,
   stopLocalCluster,
+  valkeyCliBinary,
   valkeyServerInfo,
   type LocalCluster,
 } from '../../src/valkey';
@@ -157,4 +159,38 @@ describe("the learner's cluster (npm run cluster)", () => {
     expect(cluster.nodes.every((n) => !isAlive(n.pid))).toBe(true);
     expect((await localClusterStatus(dir)).running).toBe(false);
   }, 60_000);
+});
+
+describe('VALKEY_CLUSTER_NODES', () => {
+  it('reads seed nodes as host:port, separated by commas', () => {
+    const config = loadConfig({ env: { VALKEY_CLUSTER_NODES: '127.0.0.1:7001, localhost:7002,[::1]:7003' } });
+    expect(config.valkey.clusterNodes).toEqual([
+      { host: '127.0.0.1', port: 7001 },
+      { host: 'localhost', port: 7002 },
+      { host: '::1', port: 7003 },
+    ]);
+    expect(loadConfig({ env: {} }).valkey.clusterNodes).toBeUndefined();
+  });
+
+  it('names the entry that is not host:port, in one line', () => {
+    for (const bad of ['127.0.0.1', '127.0.0.1:7001,:7002', '127.0.0.1:99999']) {
+      expect(() => loadConfig({ env: { VALKEY_CLUSTER_NODES: bad } })).toThrow(LabError);
+    }
+    expect(() => loadConfig({ env: { VALKEY_CLUSTER_NODES: '127.0.0.1:7001,redis://x:7002' } })).toThrow(
+      'VALKEY_CLUSTER_NODES entry "redis://x:7002" is not host:port. List seed nodes separated by commas, for example VALKEY_CLUSTER_NODES=127.0.0.1:7001,127.0.0.1:7002.',
+    );
+  });
+
+  it('without a cluster there, says how to start one', async () => {
+    const config = loadConfig({ env: { VALKEY_CLUSTER_NODES: `127.0.0.1:${await freePort()}` } });
+    await expect(connectValkey(config)).rejects.toThrow(
+      /^Cannot reach the Valkey Cluster .* Start it with `npm run cluster -- start`, or fix VALKEY_CLUSTER_NODES\.$/,
+    );
+  });
+
+  it('missing valkey-cli is one clear line', () => {
+    expect(() => valkeyCliBinary({ VALKEY_CLI_BIN: 'valkey-cli-that-does-not-exist' })).toThrow(
+      /valkey-cli-that-does-not-exist is not installed \(needed to create a Valkey Cluster\)/,
+    );
+  });
 });
