@@ -76,6 +76,8 @@ interface NodeCapture {
 async function captureNode(client: Redis): Promise<NodeCapture> {
   const address = await clientAddress(client);
   const monitor = await client.monitor();
+  // A timeout on this side connection (a loaded machine) must not crash the notebook: stop() still closes it.
+  monitor.on('error', () => undefined);
   const captured: NodeCapture['captured'] = [];
   const endMarker = `capture-end-${process.pid}-${Date.now()}`;
   let sawEnd: () => void = () => undefined;
