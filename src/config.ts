@@ -36,6 +36,14 @@ export interface ValkeyTarget {
   source: 'env' | 'managed' | 'none';
   /** Every key the lab writes starts with this, so it never touches anyone else's keys. */
   keyPrefix: string;
+  /** Seed nodes of a Valkey Cluster (VALKEY_CLUSTER_NODES); when set, the lab connects to the cluster instead of `url`. */
+  clusterNodes: ClusterSeed[] | undefined;
+}
+
+/** One seed node of a cluster: the client learns the other nodes from it. */
+export interface ClusterSeed {
+  host: string;
+  port: number;
 }
 
 export interface LabConfig {
@@ -173,7 +181,11 @@ export function describeConfig(config: LabConfig): Record<string, string> {
     'active engine (LAB_DB)': config.engine,
     'MariaDB/MySQL': db(config.mysql),
     PostgreSQL: db(config.postgres),
-    Valkey: config.valkey.url ? `${maskUrl(config.valkey.url)} (${config.valkey.source})` : 'not set up',
+    Valkey: config.valkey.clusterNodes
+      ? `cluster via ${config.valkey.clusterNodes.map((n) => `${n.host}:${n.port}`).join(',')} (env)`
+      : config.valkey.url
+        ? `${maskUrl(config.valkey.url)} (${config.valkey.source})`
+        : 'not set up',
     'key prefix': config.valkey.keyPrefix,
     dataset: `${config.dataset.scale} scale, seed ${config.dataset.seed}`,
     'lab clock': config.clock.toISOString(),
@@ -188,14 +200,32 @@ function valkeyTarget(env: Env, root: string): ValkeyTarget {
       fix: 'Use letters, digits and : _ . - only, for example "lab:".',
     });
   }
+  const seeds = nonEmpty(env.VALKEY_CLUSTER_NODES);
+  const clusterNodes = seeds === undefined ? undefined : parseClusterNodes(seeds);
   const fromEnv = nonEmpty(env.VALKEY_URL);
   if (fromEnv) {
     validateValkeyUrl(fromEnv);
-    return { url: fromEnv, source: 'env', keyPrefix };
+    return { url: fromEnv, source: 'env', keyPrefix, clusterNodes };
   }
   const managed = readManagedValkey(root);
-  if (managed) return { url: managed.url, source: 'managed', keyPrefix };
-  return { url: undefined, source: 'none', keyPrefix };
+  if (managed) return { url: managed.url, source: 'managed', keyPrefix, clusterNodes };
+  return { url: undefined, source: 'none', keyPrefix, clusterNodes };
+}
+
+/** `127.0.0.1:7001,127.0.0.1:7002` → seed nodes; a LabError naming the entry that is not `host:port`. */
+export function parseClusterNodes(value: string): ClusterSeed[] {
+  return value.split(',').map((raw) => {
+    const entry = raw.trim();
+    const match = /^(\[[^\]]+\]|[^:\s]+):(\d{1,5})$/.exec(entry);
+    const port = match ? Number(match[2]) : NaN;
+    if (!match || port < 1 || port > 65535) {
+      throw new LabError({
+        what: `VALKEY_CLUSTER_NODES entry "${entry}" is not host:port`,
+        fix: 'List seed nodes separated by commas, for example VALKEY_CLUSTER_NODES=127.0.0.1:7001,127.0.0.1:7002.',
+      });
+    }
+    return { host: match[1]!.replace(/^\[(.*)\]$/, '$1'), port };
+  });
 }
 
 /** Throws a LabError unless `url` is a usable redis:// / rediss:// / valkey:// URL. */

@@ -1,6 +1,6 @@
 // Cache-aside: ask Valkey first; on a miss, load from the database and keep the answer for a while.
 
-import type Redis from 'iovalkey';
+import type { ValkeyClient } from '../valkey/client';
 import { errorMessage } from '../errors';
 
 /**
@@ -41,7 +41,7 @@ export type CacheAside = <T>(
  * A cache-aside reader on `valkey`. Values are stored as JSON strings with SET .. EX, so every entry
  * expires. A cache failure never fails the read: the database answers instead and the read says why.
  */
-export function createCacheAside(valkey: Redis): CacheAside {
+export function createCacheAside(valkey: ValkeyClient): CacheAside {
   return async function cacheAside<T>(
     key: string,
     ttlSeconds: number,

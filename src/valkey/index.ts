@@ -5,3 +5,5 @@ export * from './info';
 export * from './keys';
 export * from './monitor';
 export * from './server';
+export * from './cluster-server';
+export * from './processes';

@@ -10,6 +10,7 @@ export interface Info {
     valkey_version?: string;
     server_name?: string;
     redis_mode?: string;
+    server_mode?: string;
     tcp_port?: number;
     uptime_in_seconds?: number;
   };
@@ -90,7 +91,8 @@ export function cacheServerInfo(info: Info, where: string): CacheServerInfo {
     flavor: isValkey ? 'valkey' : 'redis',
     version,
     label: `${isValkey ? 'Valkey' : 'Redis'} ${version}`,
-    mode: String(server.redis_mode ?? 'standalone'),
+    // Valkey 8 names it server_mode; Redis, redis_mode.
+    mode: String(server.server_mode ?? server.redis_mode ?? 'standalone'),
     where,
   };
 }
@@ -100,4 +102,47 @@ export function hitRate(stats: Info['stats']): number | undefined {
   const hits = Number(stats.keyspace_hits ?? 0);
   const misses = Number(stats.keyspace_misses ?? 0);
   return hits + misses === 0 ? undefined : hits / (hits + misses);
+}
+
+/** Counters that add up across a cluster's primaries (each primary serves its own slots). */
+export const SUMMED_INFO_FIELDS = [
+  'keyspace_hits',
+  'keyspace_misses',
+  'evicted_keys',
+  'expired_keys',
+  'instantaneous_ops_per_sec',
+  'total_commands_processed',
+  'total_connections_received',
+  'used_memory',
+  'connected_clients',
+] as const;
+
+/**
+ * One view of several nodes' INFO: the counters in SUMMED_INFO_FIELDS and the keyspace counts are
+ * summed; every other field is the first node's (version, mode, policy: the same on every node).
+ */
+export function sumInfo(infos: readonly Info[]): Info {
+  const [first, ...rest] = infos;
+  if (!first) return parseInfo('');
+  const summed = structuredClone(first) as unknown as Record<string, Record<string, unknown>>;
+  const fields = new Set<string>(SUMMED_INFO_FIELDS);
+  for (const info of rest) {
+    for (const [sectionName, section] of Object.entries(info)) {
+      if (sectionName === 'keyspace') continue;
+      for (const [field, value] of Object.entries(section)) {
+        const target = (summed[sectionName] ??= {});
+        if (fields.has(field) && typeof value === 'number') target[field] = Number(target[field] ?? 0) + value;
+      }
+    }
+    for (const [db, counts] of Object.entries(info.keyspace)) {
+      const target = ((summed.keyspace as Record<string, Record<string, number>>)[db] ??= {
+        keys: 0,
+        expires: 0,
+        avg_ttl: 0,
+      });
+      target.keys = (target.keys ?? 0) + (counts.keys ?? 0);
+      target.expires = (target.expires ?? 0) + (counts.expires ?? 0);
+    }
+  }
+  return summed as unknown as Info;
 }

@@ -1,11 +1,15 @@
 // Valkey servers the lab starts itself: the managed one set-up keeps running, and private throwaway ones.
 
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import type Redis from 'iovalkey';
 import { MANAGED_VALKEY_FILE, readManagedValkey, type ManagedValkey } from '../config';
 import { LabError } from '../errors';
+import { isCluster, nodeAddress, type ValkeyClient } from './client';
+import { parseInfo } from './info';
+import { own } from './processes';
 
 export const VALKEY_INSTALL_HINT =
   'On Debian 12, add "deb http://deb.debian.org/debian bookworm-backports main" to the apt sources and run ' +
@@ -58,7 +62,7 @@ export async function rawCommand(port: number, command: string, timeoutMs = 1_00
   });
 }
 
-async function waitUntilReady(port: number, timeoutMs = 10_000): Promise<void> {
+export async function waitUntilReady(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     if ((await rawCommand(port, 'PING', 500)).startsWith('+PONG')) return;
@@ -76,7 +80,7 @@ export interface StartOptions {
   config?: Record<string, string>;
 }
 
-function serverArgs(options: StartOptions & { port: number }, daemonize: boolean): string[] {
+export function serverArgs(options: StartOptions & { port: number }, daemonize: boolean): string[] {
   const settings: Record<string, string> = {
     port: String(options.port),
     bind: '127.0.0.1',
@@ -96,33 +100,107 @@ export interface PrivateValkey {
   url: string;
   port: number;
   pid: number;
+  /** Ends the server (SIGTERM, then SIGKILL after 5 s). Safe to call twice. */
   stop(): Promise<void>;
+}
+
+/** Servers this process started itself (port → pid): the only ones adminCommand talks to. */
+const startedHere = new Map<number, number>();
+
+/** Ends a child process: SIGTERM, then SIGKILL when it has not ended within `graceMs`. */
+export async function endChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+  await exited;
+  clearTimeout(timer);
+}
+
+/**
+ * Spawns valkey-server as a child of this process with `args`, owned by it (see processes.ts), and
+ * remembers it as started here so adminCommand may reach it.
+ */
+export function spawnOwnedValkey(args: string[], port: number, dir?: string): ChildProcess {
+  const child = spawn(valkeyServerBinary(), args, { stdio: 'ignore' });
+  // valkey-server shows itself as `valkey-server 127.0.0.1:<port>` in the process list.
+  own(child, { kind: 'valkey-server', match: `:${port}`, dir });
+  if (child.pid !== undefined) startedHere.set(port, child.pid);
+  child.once('exit', () => startedHere.delete(port));
+  return child;
 }
 
 /**
  * Starts a throwaway valkey-server as a child of this process, on a free loopback port. The lab may
- * CONFIG SET or FLUSHALL it freely (it is nobody else's); it stops with `stop()` or when this process exits.
+ * CONFIG SET or FLUSHALL it freely (it is nobody else's); it stops with `stop()` or when this process
+ * exits (after a hard kill, the next `openLab()` or `reapOrphans()` ends it).
  */
-export async function startPrivateValkey(options: StartOptions): Promise<PrivateValkey> {
-  const binary = valkeyServerBinary();
+export async function startPrivateValkey(options: StartOptions & { removeDir?: boolean }): Promise<PrivateValkey> {
   const port = options.port ?? (await freePort());
   mkdirSync(options.dir, { recursive: true });
-  const child: ChildProcess = spawn(binary, serverArgs({ ...options, port }, false), { stdio: 'ignore' });
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  await waitUntilReady(port);
+  const child = spawnOwnedValkey(
+    serverArgs({ ...options, port }, false),
+    port,
+    options.removeDir ? path.resolve(options.dir) : undefined,
+  );
+  try {
+    await waitUntilReady(port);
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
   return {
     url: `redis://127.0.0.1:${port}`,
     port,
     pid: child.pid ?? -1,
     stop: async () => {
-      process.removeListener('exit', killOnExit);
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
+      await endChild(child);
+      if (options.removeDir) rmSync(options.dir, { recursive: true, force: true });
     },
   };
+}
+
+/** The commands that change or wipe a whole server: sent only through adminCommand. */
+const ADMIN_COMMANDS = ['CONFIG', 'FLUSHALL', 'FLUSHDB', 'DEBUG'];
+
+/**
+ * The one way the lab sends CONFIG SET, FLUSHALL, FLUSHDB or DEBUG: only to servers this process
+ * started itself (a private server, a local cluster the lab started), checked by port and process id;
+ * the learner's Valkey (the managed one, VALKEY_URL) is refused with a LabError. On a cluster CONFIG
+ * goes to every node, the others to every primary. Returns each node's reply.
+ */
+export async function adminCommand(
+  client: ValkeyClient,
+  command: string,
+  ...args: Array<string | number>
+): Promise<unknown[]> {
+  const name = command.toUpperCase();
+  if (!ADMIN_COMMANDS.includes(name)) {
+    throw new LabError({
+      what: `adminCommand sends ${ADMIN_COMMANDS.join(', ')} only, not ${name}`,
+      fix: 'Send other commands on the client itself.',
+    });
+  }
+  const nodes: Redis[] = isCluster(client) ? client.nodes(name === 'CONFIG' ? 'all' : 'master') : [client];
+  const label = [name, args[0]].filter((x) => x !== undefined).join(' ');
+  for (const node of nodes) await assertStartedHere(node, label);
+  return Promise.all(nodes.map((node) => node.call(name, ...args.map(String))));
+}
+
+async function assertStartedHere(node: Redis, label: string): Promise<void> {
+  const where = nodeAddress(node);
+  const refuse = () =>
+    new LabError({
+      what: `The lab sends ${label} only to servers it started itself, and this Valkey is not one`,
+      where,
+      fix: 'Ask the lab for a private server (lab.privateValkey()) or a local cluster (lab.localCluster()) and reconfigure that one.',
+    });
+  const host = node.options.host ?? '127.0.0.1';
+  const pid = startedHere.get(node.options.port ?? 6379);
+  if (!['127.0.0.1', 'localhost'].includes(host) || pid === undefined) throw refuse();
+  // The port alone could now belong to another server: the process answering must be the one we started.
+  const serverPid = Number(parseInfo(await node.info('server')).server.process_id);
+  if (serverPid !== pid) throw refuse();
 }
 
 /** True when the managed record points at a live Valkey that is the very process we started. */

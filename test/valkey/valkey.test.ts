@@ -20,6 +20,7 @@ import {
   readInfo,
   startPrivateValkey,
   storedKey,
+  sumInfo,
   valkeyServerBinary,
   valkeyServerInfo,
   type PrivateValkey,
@@ -39,6 +40,19 @@ describe('INFO parsing', () => {
     expect(info.keyspace).toEqual({ db0: { keys: 3, expires: 1, avg_ttl: 2500 } });
     expect(hitRate(info.stats)).toBe(0.75);
     expect(hitRate({})).toBeUndefined();
+  });
+
+  it("sums several nodes' counters, memory and keys, and keeps the rest from the first node", () => {
+    const node = (hits: number, memory: number, keys: number) =>
+      parseInfo(
+        `# Server\r\nvalkey_version:8.0.1\r\nserver_mode:cluster\r\n# Stats\r\nkeyspace_hits:${hits}\r\nkeyspace_misses:1\r\n` +
+          `evicted_keys:2\r\n# Memory\r\nused_memory:${memory}\r\nmaxmemory_policy:allkeys-lru\r\n# Keyspace\r\ndb0:keys=${keys},expires=1,avg_ttl=10\r\n`,
+      );
+    const summed = sumInfo([node(10, 1000, 3), node(20, 2000, 4), node(30, 3000, 5)]);
+    expect(summed.stats).toMatchObject({ keyspace_hits: 60, keyspace_misses: 3, evicted_keys: 6 });
+    expect(summed.memory).toMatchObject({ used_memory: 6000, maxmemory_policy: 'allkeys-lru' });
+    expect(summed.keyspace.db0).toMatchObject({ keys: 12, expires: 3 });
+    expect(summed.server).toMatchObject({ valkey_version: '8.0.1', server_mode: 'cluster' });
   });
 });
 
@@ -110,7 +124,14 @@ describe('a private Valkey the lab starts', () => {
     expect(long.bytes).toBeGreaterThan(400);
     expect(long.ttlSeconds).toBeGreaterThan(290);
     expect(short).toMatchObject({ type: 'string', encoding: 'embstr', ttlSeconds: -1 });
-    expect(missing).toEqual({ key: 'airport:nowhere', type: 'none', encoding: null, bytes: null, ttlSeconds: -2 });
+    expect(missing).toEqual({
+      key: 'airport:nowhere',
+      type: 'none',
+      encoding: null,
+      bytes: null,
+      ttlSeconds: -2,
+      node: `127.0.0.1:${server.port}`,
+    });
     expect(storedKey(lab, 'airport:JFK:iata')).toBe('lab:airport:JFK:iata');
     await clearLabKeys(lab);
     lab.disconnect();
