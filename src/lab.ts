@@ -1,6 +1,6 @@
 // One call that opens everything a notebook needs (configuration, SQL engine, Valkey) and owns what the notebook starts.
 
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
@@ -138,7 +138,10 @@ export async function openLab(options: { engine?: EngineKind; config?: LabConfig
         dir: mkdtempSync(path.join(scratch, 'cluster-')),
         replicas: settings.replicas ?? 0,
       });
-      track(cluster, () => cluster.stop());
+      track(cluster, async () => {
+        await cluster.stop();
+        rmSync(cluster.dir, { recursive: true, force: true });
+      });
       const client = await connectValkeyCluster(cluster.seeds, { keyPrefix: config.valkey.keyPrefix });
       track(client, async () => client.disconnect());
       return {

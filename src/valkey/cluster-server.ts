@@ -124,7 +124,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
         child.unref();
         children.push(child);
       } else {
-        children.push(spawnOwnedValkey(args, port));
+        children.push(spawnOwnedValkey(args, port, nodeDir));
       }
     }
     await Promise.all(ports.map((port) => waitUntilReady(port)));
@@ -154,6 +154,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   return clusterView(dir, nodes, (Date.now() - started) / 1000, async () => {
     await stopAll();
     rmSync(path.join(dir, CLUSTER_FILE), { force: true });
+    for (const port of ports) rmSync(path.join(dir, String(port)), { recursive: true, force: true });
   });
 }
 
@@ -276,5 +277,8 @@ export async function stopLocalCluster(dir: string): Promise<number> {
   const deadline = Date.now() + 5_000;
   while (record.nodes.some((n) => isAlive(n.pid)) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   rmSync(path.join(dir, CLUSTER_FILE), { force: true });
+  for (const node of record.nodes) {
+    if (!isAlive(node.pid)) rmSync(path.join(dir, String(node.port)), { recursive: true, force: true });
+  }
   return stopped;
 }

@@ -21,12 +21,12 @@ export interface OwnedRecord {
   startedAt: string;
 }
 
-const live = new Map<number, { child: ChildProcess; recordFile: string }>();
+const live = new Map<number, { child: ChildProcess; recordFile: string; dir?: string }>();
 let handlersInstalled = false;
 
 /** Kills every owned child at once (SIGKILL): the only thing an exiting process can still do synchronously. */
 function killAllNow(): void {
-  for (const [pid, { child, recordFile }] of live) {
+  for (const [pid, { child, recordFile, dir }] of live) {
     if (child.exitCode === null && child.signalCode === null) {
       try {
         process.kill(pid, 'SIGKILL');
@@ -35,6 +35,7 @@ function killAllNow(): void {
       }
     }
     rmSync(recordFile, { force: true });
+    if (dir) rmSync(dir, { recursive: true, force: true });
   }
   live.clear();
 }
@@ -74,7 +75,7 @@ export function own(
   const recordFile = path.join(dir, `${process.pid}-${pid}.json`);
   const full: OwnedRecord = { ownerPid: process.pid, pid, ...record, startedAt: new Date().toISOString() };
   writeFileSync(recordFile, `${JSON.stringify(full, null, 2)}\n`);
-  live.set(pid, { child, recordFile });
+  live.set(pid, { child, recordFile, dir: record.dir });
   const forget = () => {
     live.delete(pid);
     rmSync(recordFile, { force: true });
