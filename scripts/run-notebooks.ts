@@ -6,6 +6,7 @@ import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENGINE_KINDS, projectRoot, type EngineKind } from '../src/config';
+import { reapOrphans } from '../src/valkey';
 import { runMain } from './lib/cli';
 import { KERNEL_NAME, readJupyterSetup, type JupyterSetup } from './lib/jupyter';
 
@@ -51,6 +52,8 @@ async function main(): Promise<void> {
     for (const notebook of notebooks) {
       process.stdout.write(`▶ ${path.basename(notebook)} on ${engine} ... `);
       const run = await executeNotebook(notebook, engine, { jupyter, outDir, timeout });
+      // A kernel killed hard runs no exit handlers: end what its lab started before the next notebook.
+      reapOrphans(root);
       runs.push(run);
       console.log(
         run.ok ? `passed (${run.cells} cells, ${run.seconds.toFixed(1)} s)` : `FAILED at cell ${run.failedCell ?? '?'}`,

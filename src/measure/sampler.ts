@@ -1,9 +1,7 @@
 // INFO sampled at an interval while a workload runs: throughput, memory, hits and misses as a time series.
 
 import { performance } from 'node:perf_hooks';
-import { Cluster, type Redis } from 'iovalkey';
-import { LabError, errorMessage } from '../errors';
-import { readInfo as readServerInfo } from '../valkey/client';
+import { readInfo as readServerInfo, type ValkeyClient } from '../valkey/client';
 import type { Info } from '../valkey/info';
 import { positiveInteger, positiveNumber } from './limits';
 import { printsBriefly } from './printed';
@@ -47,8 +45,7 @@ export interface SampleInfoOptions {
   /** Time between samples. */
   intervalMs: number;
   /**
-   * How to read INFO. Default: INFO from `client` (one server). On a cluster pass one that reads
-   * every primary and sums the counters, so the series covers the whole cluster.
+   * How to read INFO. Default: INFO from `client` (on a cluster, summed over its primaries).
    */
   readInfo?: () => Promise<Info>;
   /** Sampling ends by itself after this many samples. Default 10,000. */
@@ -76,7 +73,7 @@ export const MIN_INTERVAL_MS = 10;
  * scheduled when the previous has finished. Ops/s come from deltas of total_commands_processed, which
  * counts every command between two samples, not the server's smoothed estimate.
  */
-export async function sampleInfo(client: Redis | Cluster, options: SampleInfoOptions): Promise<InfoSampler> {
+export async function sampleInfo(client: ValkeyClient, options: SampleInfoOptions): Promise<InfoSampler> {
   positiveNumber(options.intervalMs, 'intervalMs');
   if (options.intervalMs < MIN_INTERVAL_MS) {
     throw new LabError({
@@ -147,13 +144,8 @@ export async function sampleInfo(client: Redis | Cluster, options: SampleInfoOpt
   };
 }
 
-function defaultReader(client: Redis | Cluster): () => Promise<Info> {
-  if (client instanceof Cluster) {
-    throw new LabError({
-      what: 'sampleInfo cannot read INFO from a cluster through one connection',
-      fix: 'Pass `readInfo`: a function that reads INFO from every primary and sums the counters.',
-    });
-  }
+function defaultReader(client: ValkeyClient): () => Promise<Info> {
+  // On a cluster readInfo sums the primaries' counters, so the series covers the whole cluster.
   return () => readServerInfo(client);
 }
 
