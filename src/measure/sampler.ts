@@ -1,6 +1,7 @@
 // INFO sampled at an interval while a workload runs: throughput, memory, hits and misses as a time series.
 
 import { performance } from 'node:perf_hooks';
+import { LabError, errorMessage } from '../errors';
 import { readInfo as readServerInfo, type ValkeyClient } from '../valkey/client';
 import type { Info } from '../valkey/info';
 import { positiveInteger, positiveNumber } from './limits';
