@@ -4,7 +4,6 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
-import type Redis from 'iovalkey';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config';
 import { LabError } from '../../src/errors';
@@ -16,6 +15,7 @@ import {
   readInfo,
   startPrivateValkey,
   type PrivateValkey,
+  type ValkeyClient,
 } from '../../src/valkey';
 
 /** Timers that keep the process alive (unref'd ones are not listed). */
@@ -24,7 +24,7 @@ function pendingTimers(): number {
 }
 
 describe('runConcurrent against the lab Valkey', () => {
-  let valkey: Redis;
+  let valkey: ValkeyClient;
   beforeAll(async () => {
     valkey = await connectValkey(loadConfig());
     await valkey.set('workload:airport:JFK', 'John F Kennedy International');
@@ -106,7 +106,7 @@ describe('runConcurrent against the lab Valkey', () => {
 
 describe('workloads on a private Valkey (nobody else’s traffic counts)', () => {
   let server: PrivateValkey;
-  let valkey: Redis;
+  let valkey: ValkeyClient;
   beforeAll(async () => {
     server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-workloads-')) });
     valkey = await connectValkeyUrl(server.url, { keyPrefix: 'bench:' });
