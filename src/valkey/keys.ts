@@ -1,12 +1,17 @@
 // The lab's key namespace: every key it writes carries the client's prefix, and cleanup only ever touches those.
 
 import type Redis from 'iovalkey';
+import { LabError } from '../errors';
 
 /** Joins parts the guide's way: `cacheKey('flight', 'search', 'JFK', 'LAX', '2025-12-15')`. */
 export function cacheKey(...parts: Array<string | number>): string {
   for (const part of parts) {
     if (String(part).includes(' ') || String(part) === '')
-      throw new Error(`Key part "${part}" is empty or has a space`);
+      throw new LabError({
+        what: `Key part "${part}" is empty or has a space`,
+        where: `cacheKey(${parts.map((p) => JSON.stringify(p)).join(', ')})`,
+        fix: 'Use parts without spaces, e.g. cacheKey("airport", "JFK"); replace spaces with "-" or "_".',
+      });
   }
   return parts.join(':');
 }
@@ -15,9 +20,10 @@ function prefixOf(client: Redis): string {
   const prefix = client.options.keyPrefix;
   if (!prefix) {
     // Without a prefix, "the lab's keys" would be everyone's keys.
-    throw new Error(
-      'This client has no key prefix, so the lab cannot tell its own keys apart; connect with connectValkey().',
-    );
+    throw new LabError({
+      what: 'This Valkey client has no key prefix, so the lab cannot tell its own keys apart',
+      fix: 'Use lab.valkey, or a client from connectValkey().',
+    });
   }
   return prefix;
 }
