@@ -16,7 +16,8 @@ export interface ShowQueryOptions extends TableOptions {
  * The table's caption defaults to the row count and the time the query took. Give the row type first
  * when a cell wants it: `showQuery<{ iata: string }>(lab.sql, airportByIata)`.
  */
-export async function showQuery<R = Row, P extends Record<string, QueryValue> = Record<string, QueryValue>>(
+// P defaults to any so that a cell may name only the row type; given the query, P is inferred as usual.
+export async function showQuery<R = Row, P extends Record<string, QueryValue> = any>(
   sql: SqlEngine,
   query: GuideQuery<P>,
   params: Partial<P> = {},
