@@ -14,9 +14,9 @@ export interface ShowQueryOptions extends TableOptions {
  * Shows the engine's text of `query`, runs it with the guide's values (or `params` where given), shows
  * the rows as a table and returns the result (`rows`, `elapsedMs`), so the cell can check and reuse them.
  * The table's caption defaults to the row count and the time the query took. Give the row type first
- * when a cell wants it: `showQuery<{ iata: string }>(lab.sql, airportByIata)`.
+ * when a cell wants it: `showQuery<{ iata: string }>(lab.sql, airportByIata)` (the query's parameter
+ * type is then left open; without type arguments both are inferred).
  */
-// P defaults to any so that a cell may name only the row type; given the query, P is inferred as usual.
 export async function showQuery<R = Row, P extends Record<string, QueryValue> = any>(
   sql: SqlEngine,
   query: GuideQuery<P>,
