@@ -46,7 +46,8 @@ async function runRunner(
   return { ...result, summary, out };
 }
 
-describe('the headless runner', () => {
+// Each run starts a real kernel; on a busy machine one takes well over a minute.
+describe('the headless runner', { timeout: 240_000 }, () => {
   it('passes a notebook whose cells run and whose checks hold', async () => {
     const { code, summary } = await runRunner(['clean.ipynb']);
     expect(code).toBe(0);
