@@ -1,6 +1,7 @@
 // The loader: generated rows streamed into the engine's bulk path, indexes built afterwards, the result recorded.
 
-import type { EngineKind } from '../src/config';
+import type { EngineKind } from '../src/db/kinds';
+import { engineDefinition } from '../src/db/engines';
 import type { BulkSession, SqlEngine } from '../src/db/engine';
 import { LabError, errorMessage } from '../src/errors';
 import { planDataset, type TablePlan } from './plan';
@@ -12,7 +13,6 @@ import {
   createTableSql,
   dropTablesSql,
   foreignKeySql,
-  indexSql,
   type TableName,
 } from './schema';
 import { datasetStatus, markLoaded, markLoading, metadataTableSql, type DatasetStatus } from './status';
@@ -167,8 +167,7 @@ export async function loadDataset(engine: SqlEngine, options: LoadOptions): Prom
 
     const indexStarted = performance.now();
     const indexTimes = await buildIndexes(engine, plan.tables, connections, options.onProgress);
-    const quoted = DATASET_TABLES.map((t) => engine.dialect.quoteIdent(t)).join(', ');
-    await control.exec(engine.kind === 'mysql' ? `ANALYZE TABLE ${quoted}` : `ANALYZE ${quoted}`);
+    await control.exec(engineDefinition(engine.kind).ddl.analyzeTables(DATASET_TABLES));
     const indexSeconds = seconds(indexStarted);
 
     const counts = Object.fromEntries(loads.map((l) => [l.table, l.rows]));
@@ -313,9 +312,9 @@ async function buildIndexes(
   const times = new Map<TableName, { busy: number; left: number; announced: boolean }>();
   const statements: { table: TableName; sql: string; phase: number }[] = [];
   for (const table of bySize) {
-    const ddl = indexSql(engine.kind, table);
-    const hasPrimary = engine.kind === 'postgres' && SCHEMA[table].primaryKey !== undefined;
-    ddl.forEach((sql, i) => statements.push({ table, sql, phase: hasPrimary && i === 0 ? 0 : 1 }));
+    const keys = engineDefinition(engine.kind).ddl.keys(SCHEMA[table]);
+    if (keys.primaryKey) statements.push({ table, sql: keys.primaryKey, phase: 0 });
+    for (const sql of keys.indexes) statements.push({ table, sql, phase: 1 });
     for (const sql of foreignKeySql(engine.kind, table)) statements.push({ table, sql, phase: 2 });
   }
   for (const s of statements) {

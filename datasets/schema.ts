@@ -1,71 +1,16 @@
 // The FlughafenDB schema as the guide queries it: one definition, rendered as MariaDB/MySQL and PostgreSQL DDL.
 
-import type { EngineKind } from '../src/config';
-import { assertIdentifier } from '../src/db/engine';
-import { mysqlDialect } from '../src/db/mysql/mysql-dialect';
-import { postgresDialect } from '../src/db/postgres/postgres-dialect';
+import type { Column, ColumnType, ForeignKey, Index, TableDefinition as TableShape } from '../src/db/ddl';
+import { engineDefinition } from '../src/db/engines';
+import type { EngineKind } from '../src/db/kinds';
+import { DATASET_TABLES, type TableName } from '../src/dataset-status';
 
-/** Column types in FlughafenDB's words; each engine renders them (see `columnSql`). */
-export type ColumnType =
-  | { kind: 'smallint' | 'int' | 'bigint' | 'flag' | 'date' | 'time' | 'datetime' | 'text' }
-  | { kind: 'mediumint-unsigned' }
-  | { kind: 'char' | 'varchar'; length: number }
-  | { kind: 'decimal'; precision: number; scale: number }
-  | { kind: 'enum'; values: readonly string[] };
+export type { Column, ColumnType, ForeignKey, Index } from '../src/db/ddl';
 
-export interface Column {
-  name: string;
-  type: ColumnType;
-  nullable?: boolean;
-}
+/** A dataset table, described once (see src/db/ddl.ts); each engine renders it as its own DDL. */
+export type TableDefinition = TableShape<TableName>;
 
-export interface Index {
-  name: string;
-  columns: readonly string[];
-  unique?: boolean;
-}
-
-export interface ForeignKey {
-  name: string;
-  columns: readonly string[];
-  references: { table: TableName; columns: readonly string[] };
-}
-
-export interface TableDefinition {
-  name: TableName;
-  /** One sentence for `describe`-style listings. */
-  about: string;
-  columns: readonly Column[];
-  /** Absent for FlughafenDB's log tables, which have none. */
-  primaryKey?: readonly string[];
-  /** Secondary indexes: built after the bulk load. */
-  indexes: readonly Index[];
-  foreignKeys: readonly ForeignKey[];
-}
-
-/** The 18 tables of the guide's `SHOW TABLES`, in load order (a table's references load before it). */
-export const DATASET_TABLES = [
-  'country',
-  'airport',
-  'airport_geo',
-  'city',
-  'city_airport_relation',
-  'airline',
-  'airplane_type',
-  'airplane',
-  'route',
-  'airport_reachable',
-  'flightschedule',
-  'flight',
-  'flight_log',
-  'passenger',
-  'passengerdetails',
-  'booking',
-  'employee',
-  'weatherdata',
-] as const;
-
-export type TableName = (typeof DATASET_TABLES)[number];
+export { DATASET_TABLES, type TableName } from '../src/dataset-status';
 
 const smallint = { kind: 'smallint' } as const;
 const int = { kind: 'int' } as const;
@@ -424,110 +369,26 @@ export function allIndexNames(): string[] {
   return DATASET_TABLES.flatMap((t) => SCHEMA[t].indexes.map((i) => i.name));
 }
 
-function typeSql(kind: EngineKind, column: Column): string {
-  const t = column.type;
-  const mysql = kind === 'mysql';
-  switch (t.kind) {
-    case 'smallint':
-      return mysql ? 'SMALLINT' : 'smallint';
-    case 'int':
-      return mysql ? 'INT' : 'integer';
-    case 'bigint':
-      return mysql ? 'BIGINT' : 'bigint';
-    case 'mediumint-unsigned':
-      return mysql ? 'MEDIUMINT UNSIGNED' : 'integer';
-    // TINYINT(1) on MySQL; smallint (not boolean) on PostgreSQL, so both return 0 and 1.
-    case 'flag':
-      return mysql ? 'TINYINT(1)' : 'smallint';
-    case 'date':
-      return mysql ? 'DATE' : 'date';
-    case 'time':
-      return mysql ? 'TIME' : 'time(0)';
-    case 'datetime':
-      return mysql ? 'DATETIME' : 'timestamp(0)';
-    case 'text':
-      return mysql ? 'TEXT' : 'text COLLATE "C"';
-    // PostgreSQL pads char(n) with spaces on output; varchar returns what was stored, as MySQL's CHAR does.
-    case 'char':
-      return mysql ? `CHAR(${t.length})` : `varchar(${t.length}) COLLATE "C"`;
-    case 'varchar':
-      return mysql ? `VARCHAR(${t.length})` : `varchar(${t.length}) COLLATE "C"`;
-    case 'decimal':
-      return mysql ? `DECIMAL(${t.precision},${t.scale})` : `numeric(${t.precision},${t.scale})`;
-    case 'enum': {
-      const list = t.values.map((v) => `'${v.replace(/'/g, "''")}'`).join(',');
-      if (mysql) return `ENUM(${list})`;
-      const longest = Math.max(...t.values.map((v) => v.length));
-      return `varchar(${longest}) COLLATE "C" CHECK (${assertIdentifier(column.name)} IN (${list}))`;
-    }
-  }
-}
-
-function quote(kind: EngineKind, name: string): string {
-  return (kind === 'mysql' ? mysqlDialect : postgresDialect).quoteIdent(name);
-}
-
-function columnList(kind: EngineKind, columns: readonly string[]): string {
-  return columns.map((c) => quote(kind, c)).join(', ');
-}
-
 /**
- * CREATE TABLE without secondary indexes or foreign keys (those come after the load).
- * Text sorts and compares by code point on both engines (utf8mb4_bin, "C"), so ORDER BY and GROUP BY
- * give the same rows on MariaDB/MySQL and PostgreSQL whatever the server's default collation.
- * MySQL/MariaDB get the primary key now (InnoDB stores rows in key order; adding it later rebuilds the
- * table); PostgreSQL gets it after the load, like any other index.
+ * CREATE TABLE without secondary indexes or foreign keys (those come after the load). Text sorts and
+ * compares by code point on both engines, so ORDER BY and GROUP BY give the same rows everywhere.
  */
 export function createTableSql(kind: EngineKind, table: TableName): string {
-  const def = SCHEMA[table];
-  const lines = def.columns.map((c) => `  ${quote(kind, c.name)} ${typeSql(kind, c)}${c.nullable ? '' : ' NOT NULL'}`);
-  if (kind === 'mysql') {
-    if (def.primaryKey) lines.push(`  PRIMARY KEY (${columnList(kind, def.primaryKey)})`);
-    const comment = def.about.replace(/'/g, "''");
-    return `CREATE TABLE ${quote(kind, table)} (\n${lines.join(',\n')}\n) ENGINE=InnoDB DEFAULT CHARSET=utf8mb4 COLLATE=utf8mb4_bin COMMENT='${comment}'`;
-  }
-  return `CREATE TABLE ${quote(kind, table)} (\n${lines.join(',\n')}\n)`;
+  return engineDefinition(kind).ddl.createTable(SCHEMA[table]);
 }
 
-/** The statements that build a table's keys and indexes after its rows are in. */
+/** The statements that build a table's keys and indexes after its rows are in (a primary key first). */
 export function indexSql(kind: EngineKind, table: TableName): string[] {
-  const def = SCHEMA[table];
-  if (kind === 'mysql') {
-    if (def.indexes.length === 0) return [];
-    // One ALTER builds all of a table's indexes in a single pass over its rows.
-    const parts = def.indexes.map(
-      (i) => `ADD ${i.unique ? 'UNIQUE ' : ''}KEY ${quote(kind, i.name)} (${columnList(kind, i.columns)})`,
-    );
-    return [`ALTER TABLE ${quote(kind, table)} ${parts.join(', ')}`];
-  }
-  const statements: string[] = [];
-  if (def.primaryKey) {
-    statements.push(
-      `ALTER TABLE ${quote(kind, table)} ADD CONSTRAINT ${quote(kind, `${table}_pkey`)} PRIMARY KEY (${columnList(kind, def.primaryKey)})`,
-    );
-  }
-  for (const i of def.indexes) {
-    statements.push(
-      `CREATE ${i.unique ? 'UNIQUE ' : ''}INDEX ${quote(kind, i.name)} ON ${quote(kind, table)} (${columnList(kind, i.columns)})`,
-    );
-  }
-  return statements;
+  const { primaryKey, indexes } = engineDefinition(kind).ddl.keys(SCHEMA[table]);
+  return primaryKey ? [primaryKey, ...indexes] : indexes;
 }
 
-/**
- * The statements that add a table's foreign keys. The generator guarantees the references and a test checks
- * them, so the engines are told not to re-check existing rows: MySQL through foreign_key_checks=0 on the
- * loading session, PostgreSQL through NOT VALID (new rows are still checked on both).
- */
+/** The statements that add a table's foreign keys (existing rows are not re-checked; see src/db/ddl.ts). */
 export function foreignKeySql(kind: EngineKind, table: TableName): string[] {
-  return SCHEMA[table].foreignKeys.map(
-    (f) =>
-      `ALTER TABLE ${quote(kind, table)} ADD CONSTRAINT ${quote(kind, f.name)} FOREIGN KEY (${columnList(kind, f.columns)}) ` +
-      `REFERENCES ${quote(kind, f.references.table)} (${columnList(kind, f.references.columns)})${kind === 'postgres' ? ' NOT VALID' : ''}`,
-  );
+  return engineDefinition(kind).ddl.foreignKeys(SCHEMA[table]);
 }
 
 /** DROP TABLE for every dataset table at once (so foreign keys between them do not get in the way). */
 export function dropTablesSql(kind: EngineKind, tables: readonly string[]): string {
-  return `DROP TABLE IF EXISTS ${tables.map((t) => quote(kind, t)).join(', ')}`;
+  return engineDefinition(kind).ddl.dropTables(tables);
 }

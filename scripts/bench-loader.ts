@@ -17,11 +17,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, loadConfig, type DbTarget, type EngineKind, type LabConfig } from '../src/config';
-import { connectSql } from '../src/db';
-import type { SqlEngine } from '../src/db/engine';
-import { LabError, errorMessage } from '../src/errors';
-import { GUIDE_QUERIES, runGuideQuery } from '../src/queries';
+import {
+  ENGINE_KINDS,
+  GUIDE_QUERIES,
+  LabError,
+  connectSql,
+  engineDefinition,
+  errorMessage,
+  loadConfig,
+  runGuideQuery,
+  targetOf,
+  type DbTarget,
+  type EngineKind,
+  type LabConfig,
+  type SqlEngine,
+} from '../src/internal';
 import { DATASET_TABLES, GENERATOR_VERSION, planDataset, scaleDefinition, type LoadSummary } from '../datasets';
 import { columnNames, createTableSql, dropTablesSql, foreignKeySql, indexSql } from '../datasets/schema';
 import { markLoading, metadataTableSql } from '../datasets/status';
@@ -66,45 +76,6 @@ async function run(command: string, args: string[], env: NodeJS.ProcessEnv): Pro
   return out;
 }
 
-/** The engine's own command-line client, with the lab user's credentials in its environment (never on the command line). */
-function client(target: DbTarget): { command: string; args: string[]; env: NodeJS.ProcessEnv } {
-  if (target.kind === 'mysql') {
-    return {
-      command: 'mysql',
-      args: [
-        '--local-infile=1',
-        '-h',
-        target.host,
-        '-P',
-        String(target.port),
-        '-u',
-        target.user,
-        '--database',
-        target.database,
-      ],
-      env: { ...process.env, MYSQL_PWD: target.password ?? '' },
-    };
-  }
-  return {
-    command: 'psql',
-    args: [
-      '-X',
-      '-q',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-h',
-      target.host,
-      '-p',
-      String(target.port),
-      '-U',
-      target.user,
-      '-d',
-      target.database,
-    ],
-    env: { ...process.env, PGPASSWORD: target.password ?? '' },
-  };
-}
-
 /** Writes every table's generated rows to `dir/<table>.tsv`. */
 async function writeTsvFiles(scale: string, seed: number, dir: string): Promise<void> {
   const plan = planDataset(scale, seed);
@@ -135,31 +106,26 @@ async function nativeLoad(engine: SqlEngine, target: DbTarget, scale: string, se
   } finally {
     await session.release();
   }
-  const { command, args, env } = client(target);
-  const q = (name: string) => (engine.kind === 'mysql' ? `\`${name}\`` : `"${name}"`);
+  const definition = engineDefinition(engine.kind);
+  const client = definition.nativeClient(target);
+  const { command, args, env } = client;
   let loadSeconds = 0;
   let bookingSeconds = 0;
   for (const table of DATASET_TABLES) {
     const file = path.join(dir, `${table}.tsv`);
-    const columns = columnNames(table).map(q).join(', ');
-    const sql =
-      engine.kind === 'mysql'
-        ? `SET SESSION foreign_key_checks = 0; LOAD DATA LOCAL INFILE '${file}' INTO TABLE ${q(table)} CHARACTER SET utf8mb4 (${columns})`
-        : `\\copy ${q(table)} (${columns}) FROM '${file}'`;
+    const sql = client.loadFileSql(table, columnNames(table), file);
     const started = performance.now();
-    await run(command, [...args, engine.kind === 'mysql' ? '-e' : '-c', sql], env);
+    await run(command, [...args, ...client.statementArgs(sql)], env);
     const took = seconds(started);
     loadSeconds += took;
     if (table === 'booking') bookingSeconds = took;
   }
   const statements = DATASET_TABLES.flatMap((t) => [...indexSql(engine.kind, t), ...foreignKeySql(engine.kind, t)]);
-  statements.push(`ANALYZE ${engine.kind === 'mysql' ? 'TABLE ' : ''}${DATASET_TABLES.map(q).join(', ')}`);
+  statements.push(definition.ddl.analyzeTables(DATASET_TABLES));
   const script = path.join(dir, 'indexes.sql');
-  const prelude =
-    engine.kind === 'mysql' ? 'SET SESSION foreign_key_checks = 0;\n' : "SET maintenance_work_mem = '256MB';\n";
-  await writeFile(script, prelude + statements.map((s) => `${s};\n`).join(''));
+  await writeFile(script, [definition.ddl.bulkIndexPrelude, ...statements].map((s) => `${s};\n`).join(''));
   const started = performance.now();
-  await run(command, engine.kind === 'mysql' ? [...args, '-e', `source ${script}`] : [...args, '-f', script], env);
+  await run(command, [...args, ...client.scriptArgs(script)], env);
   return { loadSeconds, indexSeconds: seconds(started), bookingSeconds };
 }
 
@@ -231,7 +197,7 @@ async function main(): Promise<void> {
     `Machine: ${os.cpus()[0]?.model.trim()} × ${os.cpus().length}, ${fmt(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.type()} ${os.release()}, Node ${process.version}`,
   );
   for (const kind of engines) {
-    const target = kind === 'mysql' ? config.mysql : config.postgres;
+    const target = targetOf(config, kind);
     const engine = await connectSql(config, kind);
     const server = (await engine.serverInfo()).label;
     try {
@@ -239,7 +205,7 @@ async function main(): Promise<void> {
         const plan = planDataset(scale, seed);
         const rows = Object.values(plan.rowCounts).reduce((a, b) => a + b, 0);
         let native: Result['native'];
-        const { command } = client(target);
+        const { command } = engineDefinition(kind).nativeClient(target);
         if (hasCommand(command)) {
           const dir = await mkdtemp(path.join(os.tmpdir(), 'lab-bench-'));
           try {

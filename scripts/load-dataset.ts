@@ -7,9 +7,15 @@
 
 import { parseArgs } from 'node:util';
 import cliProgress from 'cli-progress';
-import { ENGINE_KINDS, loadConfig, type EngineKind } from '../src/config';
-import { connectSql } from '../src/db';
-import { LabError, errorMessage } from '../src/errors';
+import {
+  ENGINE_KINDS,
+  LabError,
+  connectSql,
+  engineLabel,
+  errorMessage,
+  loadConfig,
+  type EngineKind,
+} from '../src/internal';
 import { datasetStatus, loadDataset, scaleDefinition, type LoadProgress, type LoadSummary } from '../datasets';
 
 const USAGE =
@@ -142,7 +148,7 @@ function progressReporter(
 }
 
 function printSummary(summary: LoadSummary): void {
-  const label = summary.engine === 'mysql' ? 'MariaDB/MySQL' : 'PostgreSQL';
+  const label = engineLabel(summary.engine);
   if (summary.skipped) {
     console.log(
       `${label} at ${summary.where}: the ${summary.scale} dataset (seed ${summary.seed}) is already loaded; nothing to do (--force reloads).`,
@@ -170,7 +176,7 @@ async function main(): Promise<void> {
         );
         continue;
       }
-      const reporter = progressReporter(kind === 'mysql' ? 'mysql   ' : 'postgres', options.json);
+      const reporter = progressReporter(kind.padEnd(Math.max(...ENGINE_KINDS.map((k) => k.length))), options.json);
       try {
         const summary = await loadDataset(engine, {
           scale: options.scale,

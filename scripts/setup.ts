@@ -6,9 +6,19 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, describeConfig, engineLabel, loadConfig, projectRoot, type EngineKind } from '../src/config';
-import { provisionLabDatabase } from '../src/db/provision';
-import { connectValkey, ensureManagedValkey, valkeyServerInfo } from '../src/valkey';
+import {
+  ENGINE_KINDS,
+  connectValkey,
+  describeConfig,
+  engineLabel,
+  ensureManagedValkey,
+  loadConfig,
+  projectRoot,
+  provisionLabDatabase,
+  targetOf,
+  valkeyServerInfo,
+  type EngineKind,
+} from '../src/internal';
 import { findNotebookPython, installKernelSpec } from './lib/jupyter';
 import { runMain, step } from './lib/cli';
 
@@ -38,7 +48,7 @@ async function main(): Promise<void> {
   for (const engine of engines) {
     await step(`${engineLabel(engine)}: lab databases and user`, async () => {
       const databases = await provisionLabDatabase(config, engine);
-      const target = engine === 'mysql' ? config.mysql : config.postgres;
+      const target = targetOf(config, engine);
       return `${databases.join(', ')} for ${target.user} at ${target.host}:${target.port}`;
     });
   }

@@ -10,3 +10,11 @@ const manifest = {
   types: 'src/index.d.ts',
 };
 writeFileSync(new URL('../dist/package.json', import.meta.url), `${JSON.stringify(manifest, null, 2)}\n`);
+
+// `valkey-lab/internal`: set-up internals for scripts, kept apart from what notebooks import. A file at
+// the package root (not an `exports` map), because tslab resolves modules the Node 10 way.
+writeFileSync(
+  new URL('../dist/internal.js', import.meta.url),
+  "// Set-up internals (see src/internal.ts).\nmodule.exports = require('./src/internal');\n",
+);
+writeFileSync(new URL('../dist/internal.d.ts', import.meta.url), "export * from './src/internal';\n");

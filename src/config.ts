@@ -3,15 +3,10 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
+import { ENGINE_KINDS, engineFacts, type EngineKind } from './db/kinds';
 import { LabError } from './errors';
 
-export type EngineKind = 'mysql' | 'postgres';
-export const ENGINE_KINDS: readonly EngineKind[] = ['mysql', 'postgres'];
-
-/** How messages name an engine: `MariaDB/MySQL` or `PostgreSQL`. */
-export function engineLabel(kind: EngineKind): string {
-  return kind === 'mysql' ? 'MariaDB/MySQL' : 'PostgreSQL';
-}
+export { ENGINE_KINDS, engineLabel, type EngineKind } from './db/kinds';
 
 export type Scale = 'tiny' | 'default' | 'full';
 export const SCALES: readonly Scale[] = ['tiny', 'default', 'full'];
@@ -158,9 +153,19 @@ export function loadConfig(options: { env?: Env; root?: string } = {}): LabConfi
   };
 }
 
+/** The lab user's target on `kind` (LabConfig keeps one per engine, under the engine's kind). */
+export function targetOf(config: LabConfig, kind: EngineKind): DbTarget {
+  return config[kind];
+}
+
+/** The administrator's target on `kind`, used only by set-up. */
+export function adminTargetOf(config: LabConfig, kind: EngineKind): DbTarget {
+  return config[`${kind}Admin`];
+}
+
 /** The target of the engine the notebooks use. */
 export function activeTarget(config: LabConfig): DbTarget {
-  return config.engine === 'mysql' ? config.mysql : config.postgres;
+  return targetOf(config, config.engine);
 }
 
 /** A URL with its password replaced by `***`, safe to print. */
@@ -261,8 +266,9 @@ export function validateValkeyUrl(url: string): void {
 }
 
 function parseDbUrl(name: string, url: string, kind: EngineKind, fallbackPassword: string | undefined): DbTarget {
-  const schemes = kind === 'mysql' ? ['mysql:', 'mariadb:'] : ['postgres:', 'postgresql:'];
-  const example = kind === 'mysql' ? DEFAULTS.MYSQL_URL : DEFAULTS.PG_URL;
+  const facts = engineFacts(kind);
+  const schemes = facts.urlSchemes;
+  const example = DEFAULTS[facts.urlVariable as 'MYSQL_URL' | 'PG_URL'];
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -282,7 +288,7 @@ function parseDbUrl(name: string, url: string, kind: EngineKind, fallbackPasswor
       fix: `Use the form ${example}.`,
     });
   }
-  const port = parsed.port ? Number(parsed.port) : kind === 'mysql' ? 3306 : 5432;
+  const port = parsed.port ? Number(parsed.port) : facts.defaultPort;
   const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
   return {
     kind,

@@ -1,6 +1,7 @@
 // Turns a driver's connection failure into one line: what failed, where, and how to fix it.
 
-import { engineLabel, type DbTarget } from '../config';
+import type { DbTarget } from '../config';
+import { engineLabel } from './kinds';
 import { LabError, errorCode, errorMessage } from '../errors';
 
 const REFUSED_CREDENTIALS = new Set(['ER_ACCESS_DENIED_ERROR', 'ER_DBACCESS_DENIED_ERROR', '28P01', '28000']);

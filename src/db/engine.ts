@@ -1,6 +1,7 @@
 // The one interface every database adapter implements; nothing engine-specific lives above it.
 
-import type { EngineKind } from '../config';
+import { LabError } from '../errors';
+import type { EngineKind } from './kinds';
 import type { ExplainResult } from './explain';
 
 /** MariaDB and MySQL share an adapter; INFO-style detection tells them apart. */
@@ -46,6 +47,8 @@ export interface ExplainOptions {
 export interface Dialect {
   /** Bind placeholder for the n-th parameter (1-based): `?` or `$n`. */
   param(n: number): string;
+  /** How many parameters a statement takes (`?` marks, or the highest `$n`). */
+  paramCount(sql: string): number;
   /** Quotes an identifier after validating it (letters, digits, underscore). */
   quoteIdent(name: string): string;
   /** An expression for whole minutes between two timestamps. */
@@ -121,9 +124,10 @@ export function columnsFromDescribe(rows: readonly DescribeRow[]): ColumnInfo[] 
 /** Throws unless `name` is a plain identifier; used wherever an identifier must be interpolated. */
 export function assertIdentifier(name: string): string {
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,63}$/.test(name)) {
-    throw new Error(
-      `"${name}" is not a valid SQL identifier (letters, digits and _ only, starting with a letter or _).`,
-    );
+    throw new LabError({
+      what: `"${name}" is not a valid SQL identifier`,
+      fix: 'Use letters, digits and _ only, starting with a letter or _ (at most 64 characters).',
+    });
   }
   return name;
 }

@@ -1,6 +1,6 @@
 // The normalized plan tree every engine's EXPLAIN maps into, and questions one can ask of it.
 
-import type { EngineKind } from '../config';
+import type { EngineKind } from './kinds';
 
 /**
  * How a table is read. The engines' own words differ (ALL / Seq Scan, ref / Index Scan...);

@@ -1,7 +1,7 @@
 // Cache-aside: ask Valkey first; on a miss, load from the database and keep the answer for a while.
 
 import type { ValkeyClient } from '../valkey/client';
-import { errorMessage } from '../errors';
+import { LabError, errorMessage } from '../errors';
 
 /**
  * How a read went:
@@ -49,7 +49,11 @@ export function createCacheAside(valkey: ValkeyClient): CacheAside {
     options: CacheAsideOptions<T> = {},
   ): Promise<CacheRead<T>> {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0)
-      throw new Error(`TTL must be a whole number of seconds > 0, got ${ttlSeconds}`);
+      throw new LabError({
+        what: `TTL ${ttlSeconds} is not a whole number of seconds above 0`,
+        where: `cache-aside for key "${key}"`,
+        fix: 'Pass a TTL such as 300 (five minutes).',
+      });
     const started = performance.now();
     const done = (value: T, outcome: CacheOutcome, problem?: string): CacheRead<T> => ({
       value,

@@ -1,14 +1,59 @@
-// The guide's queries for notebooks: pick an engine's text, bind the guide's values (or yours), run it.
+// The guide's queries for notebooks, one file per guide part: pick an engine's text, bind the guide's values (or yours), run it.
 
-import type { EngineKind } from '../config';
 import type { QueryResult, Row, SqlEngine } from '../db/engine';
-import type { GuideQuery, QueryValue } from './guide-queries';
+import { engineDefinition } from '../db/engines';
+import type { EngineKind } from '../db/kinds';
+import { LabError } from '../errors';
+import type { GuideQuery, QueryValue } from './guide-query';
+import { airportByIata, airportsByCity, airportsByCountry, airportsByCountryName } from './part1-fundamentals';
+import { airportsInCountry } from './part2-valkey-basics';
+import {
+  flightSearch,
+  flightSearchTiming,
+  roundTrip,
+  seatAvailability,
+  userLastFlights,
+  userLastFlightsTiming,
+} from './part3-user-facing';
+import { hubRoutes } from './part4-advanced';
+import { countryProfile } from './part5-performance';
 
-export * from './guide-queries';
+export { sqlTimestamp, type GuideQuery, type QueryText, type QueryValue } from './guide-query';
+export { airportByIata, airportsByCity, airportsByCountry, airportsByCountryName } from './part1-fundamentals';
+export { airportsInCountry } from './part2-valkey-basics';
+export {
+  flightSearch,
+  flightSearchTiming,
+  roundTrip,
+  seatAvailability,
+  userLastFlights,
+  userLastFlightsTiming,
+} from './part3-user-facing';
+export { hubRoutes } from './part4-advanced';
+export { countryProfile } from './part5-performance';
+
+/** Every guide query, by name, in guide order. */
+export const GUIDE_QUERIES = {
+  airportsByCountry,
+  airportsByCity,
+  airportsByCountryName,
+  airportsInCountry,
+  airportByIata,
+  flightSearch,
+  roundTrip,
+  userLastFlights,
+  seatAvailability,
+  flightSearchTiming,
+  userLastFlightsTiming,
+  hubRoutes,
+  countryProfile,
+} as const;
+
+export type GuideQueryName = keyof typeof GUIDE_QUERIES;
 
 /** The query's text for an engine: the guide's MariaDB/MySQL SQL, or its PostgreSQL equivalent. */
 export function sqlFor<P extends Record<string, QueryValue>>(query: GuideQuery<P>, engine: EngineKind): string {
-  return engine === 'mysql' ? query.mysql.sql : query.postgres.sql;
+  return query[engine].sql;
 }
 
 function bindable(value: QueryValue): unknown[] {
@@ -23,21 +68,26 @@ export function paramsFor<P extends Record<string, QueryValue>>(
   engine: EngineKind,
   values: Partial<P> = {},
 ): unknown[] {
-  const text = engine === 'mysql' ? query.mysql : query.postgres;
+  const text = query[engine];
   const merged = { ...query.defaults, ...values } as P;
   const params = text.params.flatMap((name) => {
     const value = merged[name];
-    if (value === undefined) throw new Error(`${query.name} needs a value for "${name}".`);
+    if (value === undefined) {
+      throw new LabError({
+        what: `${query.name} needs a value for "${name}"`,
+        where: query.guideStep,
+        fix: `Pass it, e.g. { ${name}: … }, or leave it out to use the guide's value.`,
+      });
+    }
     return bindable(value);
   });
-  const expected =
-    engine === 'mysql'
-      ? (text.sql.match(/\?/g) ?? []).length
-      : Math.max(0, ...[...text.sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1])));
+  const expected = engineDefinition(engine).dialect.paramCount(text.sql);
   if (params.length !== expected) {
-    throw new Error(
-      `${query.name} takes ${expected} parameter(s) on ${engine}, got ${params.length} (check the list values).`,
-    );
+    throw new LabError({
+      what: `${query.name} takes ${expected} parameter(s) on ${engineDefinition(engine).label}, got ${params.length}`,
+      where: query.guideStep,
+      fix: 'Check the list values: a list must have as many items as the query has placeholders for it.',
+    });
   }
   return params;
 }

@@ -8,7 +8,11 @@ import { isCluster, nodeAddress, primaries, type ValkeyClient } from './client';
 export function cacheKey(...parts: Array<string | number>): string {
   for (const part of parts) {
     if (String(part).includes(' ') || String(part) === '')
-      throw new Error(`Key part "${part}" is empty or has a space`);
+      throw new LabError({
+        what: `Key part "${part}" is empty or has a space`,
+        where: `cacheKey(${parts.map((p) => JSON.stringify(p)).join(', ')})`,
+        fix: 'Use parts without spaces, e.g. cacheKey("airport", "JFK"); replace spaces with "-" or "_".',
+      });
   }
   return parts.join(':');
 }
@@ -17,9 +21,10 @@ function prefixOf(client: ValkeyClient): string {
   const prefix = client.options.keyPrefix;
   if (!prefix) {
     // Without a prefix, "the lab's keys" would be everyone's keys.
-    throw new Error(
-      'This client has no key prefix, so the lab cannot tell its own keys apart; connect with connectValkey().',
-    );
+    throw new LabError({
+      what: 'This Valkey client has no key prefix, so the lab cannot tell its own keys apart',
+      fix: 'Use lab.valkey, or a client from connectValkey().',
+    });
   }
   return prefix;
 }

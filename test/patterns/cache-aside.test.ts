@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Redis from 'iovalkey';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { LabError } from '../../src/errors';
 import { createCacheAside, rowsWithColumns } from '../../src/patterns';
 import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
 
@@ -80,10 +81,13 @@ describe('cache-aside', () => {
     expect((await cacheAside('airport:country:Germany', 300, loadGermany)).outcome).toBe('hit');
   });
 
-  it('rejects a TTL that is not a positive whole number of seconds', async () => {
+  it('rejects a TTL that is not a positive whole number of seconds, in one line that says what to pass', async () => {
     const cacheAside = createCacheAside(valkey);
-    await expect(cacheAside('k', 0, loadGermany)).rejects.toThrow(/TTL must be a whole number/);
-    await expect(cacheAside('k', 1.5, loadGermany)).rejects.toThrow(/TTL must be a whole number/);
+    await expect(cacheAside('k', 0, loadGermany)).rejects.toThrow(LabError);
+    await expect(cacheAside('k', 1.5, loadGermany)).rejects.toThrow(
+      'TTL 1.5 is not a whole number of seconds above 0 at cache-aside for key "k". Pass a TTL such as 300 (five minutes).',
+    );
+    expect(await valkey.exists('k')).toBe(0);
   });
 });
 

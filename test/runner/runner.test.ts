@@ -23,7 +23,9 @@ interface Summary {
 }
 
 /** Runs the real runner CLI on fixture notebooks, through the real tslab kernel. */
-async function runRunner(notebooks: string[]): Promise<{ code: number; output: string; summary: Summary }> {
+async function runRunner(
+  notebooks: string[],
+): Promise<{ code: number; output: string; summary: Summary; out: string }> {
   const out = mkdtempSync(path.join(tmpdir(), 'lab-runs-'));
   const args = [
     'scripts/run-notebooks.ts',
@@ -41,16 +43,27 @@ async function runRunner(notebooks: string[]): Promise<{ code: number; output: s
     }),
   );
   const summary = JSON.parse(readFileSync(path.join(out, 'summary.json'), 'utf8')) as Summary;
-  return { ...result, summary };
+  return { ...result, summary, out };
 }
 
-describe('the headless runner', () => {
+// Each run starts a real kernel; on a busy machine one takes well over a minute.
+describe('the headless runner', { timeout: 240_000 }, () => {
   it('passes a notebook whose cells run and whose checks hold', async () => {
     const { code, summary } = await runRunner(['clean.ipynb']);
     expect(code).toBe(0);
     expect(summary.runs).toEqual([
-      expect.objectContaining({ notebook: 'clean.ipynb', engine: 'mysql', ok: true, cells: 2 }),
+      expect.objectContaining({ notebook: 'clean.ipynb', engine: 'mysql', ok: true, cells: 3 }),
     ]);
+  });
+
+  it('shows every passing check of a cell, each on its own line, not only the last', async () => {
+    const { out } = await runRunner(['clean.ipynb']);
+    const executed = JSON.parse(readFileSync(path.join(out, 'mysql', 'clean.ipynb'), 'utf8'));
+    const text = (cell: { outputs: Array<{ text?: string | string[] }> }) =>
+      cell.outputs.map((o) => [o.text ?? ''].flat().join('')).join('');
+    const code = executed.cells.filter((c: { cell_type: string }) => c.cell_type === 'code');
+    expect(text(code[1])).toBe('✓ six times seven is 42\n');
+    expect(text(code[2])).toBe('✓ the answer is above 40\n✓ the answer is below 50\n✓ the answer is even\n');
   });
 
   it('fails the run when a check does not hold, naming the cell and the check', async () => {

@@ -1,4 +1,4 @@
-// The display plumbing: the kernel is recognised from the command line; elsewhere output is plain text.
+// The display plumbing: the kernel is recognised however it was started; elsewhere output is plain text.
 
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { displayRich, inKernel, present, showMarkdown } from '../../src/show';
@@ -13,11 +13,27 @@ describe('inKernel', () => {
     expect(inKernel(argv)).toBe(true);
   });
 
+  it('recognises a kernel started through the node_modules/.bin/tslab symlink or a global tslab', () => {
+    const argv = ['/usr/bin/node', '/project/node_modules/.bin/tslab', 'kernel', '--config-path', 'k.json'];
+    expect(inKernel({ argv, mainFilename: '/project/node_modules/tslab/bin/tslab' })).toBe(true);
+    const global = ['/usr/bin/node', '/usr/local/bin/tslab', 'kernel', '--config-path', 'k.json'];
+    expect(inKernel({ argv: global, mainFilename: '/usr/local/lib/node_modules/tslab/bin/tslab' })).toBe(true);
+  });
+
+  it('recognises the kernel by the global tslab defines in it', () => {
+    expect(inKernel({ argv: ['/usr/bin/node', 'tslab'], tslabGlobal: true })).toBe(true);
+  });
+
   it('is false for tests, scripts, the REPL and tslab commands that are not the kernel', () => {
     expect(inKernel()).toBe(false);
     expect(inKernel(['/usr/bin/node'])).toBe(false);
     expect(inKernel(['/usr/bin/node', 'scripts/run-notebooks.ts', 'kernel'])).toBe(false);
     expect(inKernel(['/usr/bin/node', 'lab/node_modules/tslab/bin/tslab', 'install'])).toBe(false);
+    const install = {
+      argv: ['/usr/bin/node', '/p/node_modules/.bin/tslab', 'install'],
+      mainFilename: '/p/tslab/bin/tslab',
+    };
+    expect(inKernel(install)).toBe(false);
   });
 });
 

@@ -4,6 +4,7 @@ import { assertIdentifier, type Dialect } from '../engine';
 
 export const mysqlDialect: Dialect = {
   param: () => '?',
+  paramCount: (sql) => (sql.match(/\?/g) ?? []).length,
   quoteIdent: (name) => `\`${assertIdentifier(name)}\``,
   minutesBetween: (from, to) => `TIMESTAMPDIFF(MINUTE, ${from}, ${to})`,
   dateOf: (expr) => `DATE(${expr})`,

@@ -23,6 +23,7 @@ const DESCRIBE_SQL = `SELECT a.attname AS "Field",
 
 export const postgresDialect: Dialect = {
   param: (n) => `$${n}`,
+  paramCount: (sql) => Math.max(0, ...[...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]))),
   quoteIdent: (name) => `"${assertIdentifier(name)}"`,
   minutesBetween: (from, to) => `TRUNC(EXTRACT(EPOCH FROM (${to} - ${from})) / 60)::integer`,
   dateOf: (expr) => `CAST(${expr} AS date)`,
