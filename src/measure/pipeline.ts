@@ -98,7 +98,9 @@ export async function runPipelined(
   const target = batches ?? maxBatches;
   let cutShort: PipelinedResult['cutShort'];
   for (let batch = 0; batch < target; batch++) {
-    if (performance.now() - origin >= timeLimitMs) {
+    // A batch starts when it is decided on, so no batch starts after the time is up.
+    const startedAt = performance.now();
+    if (startedAt - origin >= timeLimitMs) {
       if (batches !== undefined) cutShort = 'max duration';
       break;
     }
@@ -126,7 +128,7 @@ export async function runPipelined(
       errors = commands;
       count(errorMessage(cause), commands);
     }
-    records.push({ batch, startMs: start - origin, latencyMs: performance.now() - start, commands, errors });
+    records.push({ batch, startMs: startedAt - origin, latencyMs: performance.now() - start, commands, errors });
     if (batches === undefined && batch === target - 1) cutShort = 'max batches';
   }
   const durationMs = performance.now() - origin;

@@ -81,7 +81,7 @@ describe('bench', () => {
     );
     expect(result.min).toBeGreaterThanOrEqual(2);
     expect(result.p50).toBeGreaterThanOrEqual(2);
-    expect(result.p50).toBeLessThan(3);
+    // No upper bound: on a busy machine a run can be descheduled for any length of time.
     expect(result.min).toBeLessThanOrEqual(result.p50);
     expect(result.p50).toBeLessThanOrEqual(result.p95);
     expect(result.p95).toBeLessThanOrEqual(result.p99);

