@@ -1,3 +1,7 @@
 // The caching patterns the lab book teaches, each a small function over a Valkey client.
 
 export * from './cache-aside';
+export * from './stampede';
+export * from './lock';
+export * from './early-refresh';
+export * from './coalesce';
