@@ -4,6 +4,7 @@ import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
 import { performance } from 'node:perf_hooks';
 import { LabError, errorMessage } from '../errors';
+import { summarizeSamples } from '../measure/summary';
 
 type Client = Redis | Cluster;
 
@@ -208,5 +209,43 @@ export async function runStampedeDrill<T>(
     waves,
     waveIntervalMs,
     expiresInMs,
+  };
+}
+
+/** One strategy's figures from a drill, ready for a table row, a chart and checks. */
+export interface StampedeSummary {
+  strategy: StampedeStrategyName;
+  requests: number;
+  failed: number;
+  dbCalls: number;
+  /** Latency percentiles of the served requests, ms. */
+  p50: number;
+  p99: number;
+  max: number;
+  /** Requests that found a value in the cache straight away. */
+  hits: number;
+  /** Requests that did not: they loaded, waited, coalesced, took over, gave up or refreshed early. */
+  notHits: number;
+}
+
+/** Summarises a drill: database calls, failures and latency percentiles (HDR, as every lab benchmark). */
+export function summarizeStampede(run: StampedeRun): StampedeSummary {
+  if (run.served === 0) {
+    throw new LabError({
+      what: `The ${run.strategy} drill served no request (${run.failed} failed: ${run.errors[0] ?? 'no message'})`,
+      fix: 'Run one read on its own to see the error.',
+    });
+  }
+  const latency = summarizeSamples(run.strategy, run.latenciesMs);
+  return {
+    strategy: run.strategy,
+    requests: run.requests,
+    failed: run.failed,
+    dbCalls: run.dbCalls,
+    p50: latency.p50,
+    p99: latency.p99,
+    max: latency.max,
+    hits: run.outcomes.hit,
+    notHits: run.served - run.outcomes.hit,
   };
 }

@@ -42,5 +42,6 @@ export {
   type HitRatePoint,
   type MemorySample,
 } from './cache-charts';
+export { stampedeChart, type StampedePoint } from './stampede-charts';
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';
