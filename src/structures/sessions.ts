@@ -31,7 +31,7 @@ export interface SessionStore {
   read(id: string): Promise<SessionRead>;
   /** Deletes the session; returns whether there was one. */
   logout(id: string): Promise<boolean>;
-  /** The session's key: `session:<id>`. */
+  /** The session's key: `<prefix>:<id>`. */
   keyOf(id: string): string;
 }
 
@@ -45,9 +45,20 @@ export function newSessionId(): string {
 
 const SESSION_ID = /^[A-Za-z0-9_-]{43}$/;
 
-/** Sessions under `session:<id>` that expire `ttlSeconds` after their last access (the guide's 1800 s). */
-export function createSessionStore(client: Client, options: { ttlSeconds?: number } = {}): SessionStore {
+export interface SessionStoreOptions {
+  /** Seconds a session lives after its last access. Default 1800 (the guide's 30 minutes). */
+  ttlSeconds?: number;
+  /** The keys' first part. Default `session`. */
+  prefix?: string;
+}
+
+/** Sessions under `<prefix>:<id>` that expire `ttlSeconds` after their last access. */
+export function createSessionStore(client: Client, options: SessionStoreOptions = {}): SessionStore {
   const ttlSeconds = options.ttlSeconds ?? 1800;
+  const prefix = options.prefix ?? 'session';
+  if (prefix === '' || /\s/.test(prefix)) {
+    throw new LabError({ what: `The session key prefix "${prefix}" is empty or has a space`, fix: 'e.g. "session".' });
+  }
   if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
     throw new LabError({ what: `ttlSeconds must be a whole number > 0, got ${ttlSeconds}`, fix: 'e.g. 1800.' });
   }
@@ -55,7 +66,7 @@ export function createSessionStore(client: Client, options: { ttlSeconds?: numbe
     if (!SESSION_ID.test(id)) {
       throw new LabError({ what: 'Not a session id this store issued', fix: 'Use an id from create().' });
     }
-    return `session:${id}`;
+    return `${prefix}:${id}`;
   };
   return {
     keyOf,

@@ -80,4 +80,12 @@ describe('sessions', () => {
     expect(await valkey.dbsize()).toBe(0);
     await expect(sessions.read('user123')).rejects.toThrow(/Not a session id/);
   });
+
+  it('keeps its keys under the prefix it is given', async () => {
+    const sessions = createSessionStore(valkey, { prefix: 'session:mysql' });
+    const id = await sessions.create(pilot);
+    expect(sessions.keyOf(id)).toBe(`session:mysql:${id}`);
+    expect(await valkey.exists(`session:mysql:${id}`)).toBe(1);
+    expect(() => createSessionStore(valkey, { prefix: 'my sessions' })).toThrow(/has a space/);
+  });
 });
