@@ -3,7 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
-import { finish, requireMs, storeJson, type StampedeRead, type StampedeStrategy } from './stampede';
+import { finish, readJson, requireMs, storeJson, type StampedeRead, type StampedeStrategy } from './stampede';
 
 type Client = Redis | Cluster;
 
@@ -25,8 +25,8 @@ export function createCoalescedRead(client: Client, options: { ttlMs: number }):
     inFlight: () => [...loading.keys()],
     async read<T>(key: string, load: () => Promise<T>): Promise<StampedeRead<T>> {
       const started = performance.now();
-      const cached = await client.get(key);
-      if (cached !== null) return finish(key, started, JSON.parse(cached) as T, 'hit');
+      const cached = await readJson(client, key);
+      if (cached) return finish(key, started, cached.value as T, 'hit');
       const running = loading.get(key) as Promise<T> | undefined;
       if (running) return finish(key, started, await running, 'coalesced');
       const loadAndStore = (async () => {

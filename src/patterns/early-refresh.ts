@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
 import { LabError } from '../errors';
-import { finish, requireMs, type StampedeRead, type StampedeStrategy } from './stampede';
+import { finish, readJson, requireMs, type StampedeRead, type StampedeStrategy } from './stampede';
 
 type Client = Redis | Cluster;
 
@@ -79,8 +79,7 @@ export function createEarlyRefreshRead(client: Client, options: EarlyRefreshOpti
     name: 'early-refresh',
     async read<T>(key: string, load: () => Promise<T>): Promise<StampedeRead<T>> {
       const started = performance.now();
-      const cached = await client.get(key);
-      const entry: unknown = cached === null ? null : JSON.parse(cached);
+      const entry = (await readJson(client, key))?.value;
       if (!isEntry(entry)) return finish(key, started, await recompute(key, load, options.ttlMs), 'loaded');
       if (shouldRefreshEarly(now(), entry, beta, random)) {
         return finish(key, started, await recompute(key, load, options.ttlMs), 'early-refresh');

@@ -5,7 +5,7 @@ import { performance } from 'node:perf_hooks';
 import { Command } from 'iovalkey';
 import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
-import { finish, requireMs, storeJson, type StampedeRead, type StampedeStrategy } from './stampede';
+import { finish, readJson, requireMs, storeJson, type StampedeRead, type StampedeStrategy } from './stampede';
 
 type Client = Redis | Cluster;
 
@@ -127,8 +127,8 @@ export function createLockedRead(client: Client, options: LockedReadOptions): Lo
   async function rebuild<T>(key: string, lockKey: string, token: string, load: () => Promise<T>) {
     try {
       // Double-check: the value may have landed between our GET and our lock.
-      const cached = await client.get(key);
-      if (cached !== null) return { value: JSON.parse(cached) as T, loaded: false };
+      const cached = await readJson(client, key);
+      if (cached) return { value: cached.value as T, loaded: false };
       const value = await load();
       await storeJson(client, key, value, options.ttlMs);
       return { value, loaded: true };
@@ -142,8 +142,8 @@ export function createLockedRead(client: Client, options: LockedReadOptions): Lo
     release: releaseMethod,
     async read<T>(key: string, load: () => Promise<T>): Promise<StampedeRead<T>> {
       const started = performance.now();
-      const cached = await client.get(key);
-      if (cached !== null) return finish(key, started, JSON.parse(cached) as T, 'hit');
+      const cached = await readJson(client, key);
+      if (cached) return finish(key, started, cached.value as T, 'hit');
       const lockKey = lockKeyOf(key);
       for (let attempt = 0; ; attempt++) {
         const token = await acquireLock(client, lockKey, lockTtlMs);
@@ -158,8 +158,8 @@ export function createLockedRead(client: Client, options: LockedReadOptions): Lo
           return finish(key, started, await load(), 'gave-up', attempt);
         }
         await new Promise((resolve) => setTimeout(resolve, Math.min(left, backoffMs(attempt, baseMs, capMs))));
-        const now = await client.get(key);
-        if (now !== null) return finish(key, started, JSON.parse(now) as T, 'waited', attempt + 1);
+        const now = await readJson(client, key);
+        if (now) return finish(key, started, now.value as T, 'waited', attempt + 1);
       }
     },
     async prime<T>(key: string, load: () => Promise<T>, expiresInMs: number) {

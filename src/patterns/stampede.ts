@@ -64,6 +64,20 @@ export function requireMs(ms: number, what: string): void {
   }
 }
 
+/**
+ * Reads a JSON value; a missing key and an entry that is not valid JSON both come back as null, so a
+ * damaged entry is rebuilt like a missing one instead of failing the request.
+ */
+export async function readJson(client: Client, key: string): Promise<{ value: unknown } | null> {
+  const text = await client.get(key);
+  if (text === null) return null;
+  try {
+    return { value: JSON.parse(text) as unknown };
+  } catch {
+    return null;
+  }
+}
+
 /** Stores `value` as JSON that expires in `ttlMs`. */
 export async function storeJson(client: Client, key: string, value: unknown, ttlMs: number): Promise<void> {
   await client.set(key, JSON.stringify(value), 'PX', ttlMs);
@@ -86,8 +100,8 @@ export function createUnprotectedRead(client: Client, options: StrategyOptions):
     name: 'none',
     async read<T>(key: string, load: () => Promise<T>): Promise<StampedeRead<T>> {
       const started = performance.now();
-      const cached = await client.get(key);
-      if (cached !== null) return finish(key, started, JSON.parse(cached) as T, 'hit');
+      const cached = await readJson(client, key);
+      if (cached) return finish(key, started, cached.value as T, 'hit');
       const value = await load();
       await storeJson(client, key, value, options.ttlMs);
       return finish(key, started, value, 'loaded');
@@ -154,11 +168,13 @@ export async function runStampedeDrill<T>(
   const waves = options.waves ?? 15;
   const waveIntervalMs = options.waveIntervalMs ?? 100;
   const expiresInMs = options.expiresInMs ?? 1000;
-  for (const [name, n] of Object.entries({ concurrency, waves, waveIntervalMs, expiresInMs })) requireMs(n, name);
-  if (concurrency > 1000 || waves > 100) {
+  requireMs(waveIntervalMs, 'waveIntervalMs');
+  requireMs(expiresInMs, 'expiresInMs');
+  const sizeOk = (n: number, most: number) => Number.isInteger(n) && n >= 1 && n <= most;
+  if (!sizeOk(concurrency, 1000) || !sizeOk(waves, 100)) {
     throw new LabError({
-      what: `A drill of ${waves} waves × ${concurrency} requests is larger than the lab allows`,
-      fix: 'Keep concurrency ≤ 1000 and waves ≤ 100.',
+      what: `A drill of ${waves} waves × ${concurrency} requests is not a size the lab runs`,
+      fix: 'Use whole numbers: concurrency 1 to 1000, waves 1 to 100.',
     });
   }
 

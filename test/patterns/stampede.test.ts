@@ -12,7 +12,6 @@ import {
   createLockedRead,
   createUnprotectedRead,
   detectLockRelease,
-  keyForUnknownCommand,
   lockReleaseFor,
   releaseLock,
   runStampedeDrill,
@@ -20,6 +19,7 @@ import {
   type StampedeOutcome,
   type StampedeRead,
 } from '../../src/patterns';
+import { keyForUnknownCommand } from '../../src/patterns/lock';
 import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
 
 const PREFIX = 'lab:';
@@ -229,6 +229,32 @@ describe('stampede strategies on a real Valkey', () => {
     expect(await valkey.pttl('hot:ranking')).toBeGreaterThan(29_000);
     await valkey.del('hot:ranking');
     expect((await xfetch.read('hot:ranking', slowLoad)).outcome).toBe('loaded');
+  });
+
+  it('treats a damaged entry as missing and rebuilds it, under every strategy', async () => {
+    const strategies = [
+      createUnprotectedRead(valkey, { ttlMs: 30_000 }),
+      createLockedRead(valkey, { ttlMs: 30_000 }),
+      createEarlyRefreshRead(valkey, { ttlMs: 30_000 }),
+      createCoalescedRead(valkey, { ttlMs: 30_000 }),
+    ];
+    for (const strategy of strategies) {
+      await valkey.set('hot:ranking', '{"busiest": "AT', 'PX', 30_000);
+      const read = await strategy.read('hot:ranking', slowLoad);
+      expect([strategy.name, read.outcome, read.value.busiest]).toEqual([strategy.name, 'loaded', 'ATL']);
+      expect((await strategy.read('hot:ranking', slowLoad)).outcome).toBe('hit');
+      await valkey.del('hot:ranking');
+    }
+    expect(loads).toBe(4);
+  });
+
+  it('refuses a drill of no requests or of more than the lab runs', async () => {
+    const none = createUnprotectedRead(valkey, { ttlMs: 30_000 });
+    await expect(runStampedeDrill(none, { key: 'k', load: slowLoad, concurrency: 0 })).rejects.toThrow(
+      /concurrency 1 to 1000/,
+    );
+    await expect(runStampedeDrill(none, { key: 'k', load: slowLoad, waves: 1000 })).rejects.toThrow(/waves 1 to 100/);
+    expect(loads).toBe(0);
   });
 
   it('a drill with the lock sends 100 requests per wave and makes at most one database call for the expiry', async () => {
