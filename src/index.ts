@@ -65,8 +65,10 @@ export {
   airportsByCountry,
   airportsByCountryName,
   airportsInCountry,
+  airportTrafficRanking,
   countryProfile,
   flightSearch,
+  flightMovements,
   flightSearchTiming,
   GUIDE_QUERIES,
   hubRoutes,
@@ -150,6 +152,57 @@ export {
   type ShapeCheck,
 } from './patterns';
 
+// Cache stampede: four ways to meet many requests for one expired key
+export {
+  acquireLock,
+  backoffMs,
+  createCoalescedRead,
+  createEarlyRefreshRead,
+  createLockedRead,
+  createUnprotectedRead,
+  detectLockRelease,
+  lockReleaseFor,
+  releaseLock,
+  RELEASE_LOCK_LUA,
+  runStampedeDrill,
+  shouldRefreshEarly,
+  STAMPEDE_OUTCOMES,
+  summarizeStampede,
+  type CoalescedStrategy,
+  type EarlyRefreshEntry,
+  type EarlyRefreshOptions,
+  type LockedReadOptions,
+  type LockedStrategy,
+  type LockRelease,
+  type StampedeDrillOptions,
+  type StampedeOutcome,
+  type StampedeRead,
+  type StampedeRun,
+  type StampedeStrategy,
+  type StampedeStrategyName,
+  type StampedeSummary,
+  type StrategyOptions,
+} from './patterns';
+
+// Data structures the guide teaches: sessions in hashes, leaderboards in sorted sets
+export {
+  createSessionStore,
+  newSessionId,
+  SECRET_FIELD,
+  type SessionFields,
+  type SessionRead,
+  type SessionStore,
+  type SessionStoreOptions,
+} from './structures/sessions';
+export {
+  createLeaderboard,
+  feedAirportTraffic,
+  rankingDifferences,
+  rankingFromRows,
+  type Leaderboard,
+  type RankedEntry,
+} from './structures/leaderboard';
+
 // Measuring: benchmarks with warm-up and percentiles, same-run comparisons, concurrent and pipelined
 // workloads, seeded key distributions, INFO over time (data only; `show` words and draws it)
 export {
@@ -199,6 +252,7 @@ export {
 export {
   benchTable,
   comparisonTable,
+  stampedeChart,
   concurrentLatencyChart,
   concurrentPercentileChart,
   concurrentTable,
@@ -222,6 +276,7 @@ export {
   type InfoSampleRow,
   type InfoSeriesChartOptions,
   type PipelineRow,
+  type StampedePoint,
   type ThroughputPoint,
   chartTitle,
   DEFAULT_MAX_ROWS,

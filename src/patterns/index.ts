@@ -1,3 +1,36 @@
 // The caching patterns the lab book teaches, each a small function over a Valkey client.
 
 export * from './cache-aside';
+export {
+  createUnprotectedRead,
+  runStampedeDrill,
+  summarizeStampede,
+  STAMPEDE_OUTCOMES,
+  type StampedeDrillOptions,
+  type StampedeOutcome,
+  type StampedeRead,
+  type StampedeRun,
+  type StampedeStrategy,
+  type StampedeStrategyName,
+  type StampedeSummary,
+  type StrategyOptions,
+} from './stampede';
+export {
+  acquireLock,
+  backoffMs,
+  createLockedRead,
+  detectLockRelease,
+  lockReleaseFor,
+  releaseLock,
+  RELEASE_LOCK_LUA,
+  type LockedReadOptions,
+  type LockedStrategy,
+  type LockRelease,
+} from './lock';
+export {
+  createEarlyRefreshRead,
+  shouldRefreshEarly,
+  type EarlyRefreshEntry,
+  type EarlyRefreshOptions,
+} from './early-refresh';
+export { createCoalescedRead, type CoalescedStrategy } from './coalesce';

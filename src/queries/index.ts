@@ -21,6 +21,7 @@ import { countryProfile } from './part5-performance';
 export { sqlTimestamp, type GuideQuery, type QueryText, type QueryValue } from './guide-query';
 export { airportByIata, airportsByCity, airportsByCountry, airportsByCountryName } from './part1-fundamentals';
 export { airportsInCountry } from './part2-valkey-basics';
+export { airportTrafficRanking, flightMovements } from './part5-real-world';
 export {
   flightSearch,
   flightSearchTiming,

@@ -64,5 +64,6 @@ export {
   type InfoSeriesChartOptions,
   type ThroughputPoint,
 } from './workload-charts';
+export { stampedeChart, type StampedePoint } from './stampede-charts';
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';
