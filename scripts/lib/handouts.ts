@@ -1,7 +1,7 @@
 // Instructor handouts: executed notebooks as self-contained HTML pages (inline SVG, no script, nothing
 // fetched), one per notebook and engine, and an index with what each run measured.
 
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { LabConfig } from '../../src/config';
 import { LabError } from '../../src/errors';
@@ -324,11 +324,11 @@ function failedBanner(run: RunRecord): string {
 
 /** One executed notebook as a handout page. */
 export function renderHandout(nb: Notebook, run: RunRecord, when: { ranAt: string; now: Date }): string {
+  // The notebook's own first cell carries its title (h1), so the page header adds only the context.
   const { title } = notebookIntro(nb, run.notebook);
   const status = run.ok ? 'passed' : 'FAILED';
   const header =
     `<header class="page"><div class="course">${escapeHtml(COURSE_TITLE)}</div>` +
-    `<h1>${run.ok ? '' : 'FAILED: '}${escapeHtml(title)}</h1>` +
     `<div class="meta">Engine: ${escapeHtml(engineLabel(run.engine))} · run ${escapeHtml(status)} ` +
     `(${run.executed}/${run.cells} code cells, ${run.seconds.toFixed(1)} s) · executed ${escapeHtml(when.ranAt)} · ` +
     `handout made ${escapeHtml(day(when.now))}</div></header>`;
@@ -391,6 +391,22 @@ export function handoutsDirFor(root: string, notebooksDir: string): string {
 }
 
 /**
+ * Handouts of an earlier run must not sit beside the new ones looking current, so the folder is emptied
+ * first — only when it holds handouts (an index.html) or nothing: any other folder is refused.
+ */
+function clearOldHandouts(dir: string): void {
+  if (!existsSync(dir) || readdirSync(dir).length === 0) return;
+  if (!existsSync(path.join(dir, 'index.html'))) {
+    throw new LabError({
+      what: 'Refusing to write handouts into a folder that holds other files',
+      where: dir,
+      fix: 'Pick an empty folder, or the one earlier handouts were written to.',
+    });
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
  * Writes a handout per run recorded in `<from>/summary.json` and an index.html. A run that failed gets
  * a handout marked FAILED in its title and a banner; a run with no executed copy gets none, only its
  * FAILED line in the index.
@@ -406,6 +422,7 @@ export function writeHandouts(options: HandoutOptions): HandoutResult {
     });
   }
   const summary = JSON.parse(readFileSync(summaryFile, 'utf8')) as RunSummary;
+  clearOldHandouts(options.to);
   const now = options.now ?? new Date();
   const write = (file: string, html: string) => {
     const masked = maskSecrets(html, secrets);
