@@ -61,7 +61,7 @@ export async function openOffline(browser: Browser, file: string): Promise<Offli
     return route.abort('blockedbyclient');
   });
   const page = await context.newPage();
-  await page.goto(own, { waitUntil: 'load' });
+  await page.goto(own, { waitUntil: 'load', timeout: 60_000 });
   return { page, context, blocked };
 }
 

@@ -79,7 +79,8 @@ describe.skipIf(missing !== null)(
     async function runAll(name: string): Promise<{ cells: CellState[]; drawn: number[] }> {
       const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
       try {
-        await page.goto(server.urlOf(name));
+        // Not 'load': that waits for every script of the page (MathJax...), which says nothing about the kernel.
+        await page.goto(server.urlOf(name), { waitUntil: 'domcontentloaded', timeout: 120_000 });
         // The page is ready when its kernel (the lab's tslab) has answered kernel_info.
         await page.waitForFunction(
           () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -63,6 +63,22 @@ describe('what a handout may contain', () => {
   it('refuses a password too short to mask reliably', () => {
     const to = mkdtempSync(path.join(tmpdir(), 'lab-handouts-'));
     expect(() => writeHandouts({ from: fixture, to, secrets: ['ab'] })).toThrow(LabError);
+  });
+
+  it('refuses to empty a folder that holds anything but earlier handouts', () => {
+    const other = mkdtempSync(path.join(tmpdir(), 'lab-handouts-'));
+    writeFileSync(path.join(other, 'notes.txt'), 'mine');
+    expect(() => writeHandouts({ from: fixture, to: other, secrets: [] })).toThrow(/Refusing to write handouts/);
+    expect(readFileSync(path.join(other, 'notes.txt'), 'utf8')).toBe('mine');
+  });
+
+  it('replaces the handouts of an earlier run, so none is left looking current', () => {
+    const to = mkdtempSync(path.join(tmpdir(), 'lab-handouts-'));
+    writeHandouts({ from: fixture, to, secrets: [] });
+    writeFileSync(path.join(to, 'mysql', '09-old.html'), 'an earlier run');
+    writeHandouts({ from: fixture, to, secrets: [] });
+    expect(existsSync(path.join(to, 'mysql', '09-old.html'))).toBe(false);
+    expect(existsSync(path.join(to, 'index.html'))).toBe(true);
   });
 
   it('says to run the notebooks when there is no run to make handouts from', () => {
