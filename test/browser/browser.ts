@@ -14,6 +14,7 @@ export const SCREENSHOTS = path.join(projectRoot(), 'build', 'screenshots');
 /**
  * `npm run test:browser` sets LAB_BROWSER_TESTS=require: then a missing prerequisite (Chromium, the
  * executed notebooks, the dataset) fails the test instead of skipping it, so CI cannot pass without them.
+ * LAB_BROWSER_TESTS=run runs every browser test that can run, skipping the others with the reason.
  */
 export const REQUIRED = process.env.LAB_BROWSER_TESTS === 'require';
 
