@@ -67,7 +67,7 @@ describe.skipIf(missing !== null)('handouts in Chromium, offline', () => {
       const seen = await inspect(
         browser,
         path.join(to, passed.file!),
-        `fixture/${passed.run.engine}-${passed.run.notebook}`,
+        `fixture/${passed.run.engine}-${passed.run.notebook.replace(/\.ipynb$/, '')}`,
       );
       expect(seen.blocked).toEqual([]);
       expect(seen.charts.length).toBe(passed.charts);
@@ -86,7 +86,7 @@ describe.skipIf(missing !== null)('handouts in Chromium, offline', () => {
       const seen = await inspect(
         browser,
         path.join(to, failed.file!),
-        `fixture/${failed.run.engine}-${failed.run.notebook}`,
+        `fixture/${failed.run.engine}-${failed.run.notebook.replace(/\.ipynb$/, '')}`,
       );
       expect(seen.blocked).toEqual([]);
       expect(seen.title).toMatch(/^FAILED: /);
