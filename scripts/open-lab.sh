@@ -7,7 +7,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export JUPYTER_PATH="$PWD/.lab/jupyter/share/jupyter${JUPYTER_PATH:+:$JUPYTER_PATH}"
-extra=()
+# Loopback only: the notebooks hold live database connections. Jupyter prints the URL with its token.
+extra=(--ip=127.0.0.1)
 [ "$(id -u)" = 0 ] && extra+=(--allow-root) # Jupyter refuses to run as root unless told
 if jupyter lab --version >/dev/null 2>&1; then
   exec jupyter lab --notebook-dir notebooks "${extra[@]}" "$@"

@@ -5,9 +5,10 @@ import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, projectRoot, type EngineKind } from '../src/config';
+import { ENGINE_KINDS, loadConfig, projectRoot, type EngineKind } from '../src/config';
 import { reapOrphans } from '../src/valkey';
 import { runMain } from './lib/cli';
+import { handoutsDirFor, labSecrets, writeHandouts } from './lib/handouts';
 import { KERNEL_NAME, readJupyterSetup, type JupyterSetup } from './lib/jupyter';
 
 const USAGE = `Usage: npm run notebooks -- [--engines mysql,postgres] [--only 02] [--timeout 300] [--out build/notebooks] [notebook.ipynb ...]`;
@@ -63,7 +64,9 @@ async function main(): Promise<void> {
   }
 
   writeSummary(outDir, runs);
+  const handouts = writeHandouts({ from: outDir, to: handoutsDirFor(root, outDir), secrets: labSecrets(loadConfig()) });
   console.log(`\n${summaryTable(runs)}\nExecuted copies and summary.json are in ${path.relative(root, outDir)}/.`);
+  console.log(`Handouts (HTML, failed runs marked FAILED): ${path.relative(root, handouts.index)}`);
   const failed = runs.filter((r) => !r.ok);
   if (failed.length > 0) {
     throw new Error(

@@ -16,7 +16,7 @@ command -v node >/dev/null || fail "Node.js is not installed. Install Node.js 20
 node -e 'const [a,b]=process.versions.node.split(".").map(Number); process.exit(a>20||(a===20&&b>=19)?0:1)' \
   || fail "Node.js $(node -v) is too old: the lab needs 20.19 or newer."
 
-# --- System packages: Valkey and Jupyter (Debian's packages) -------------------------------------
+# --- System packages: Valkey, Jupyter and Chromium (Debian's packages) ---------------------------
 # A Python that can run notebooks: Debian's /usr/bin/python3 (where apt puts nbclient) first.
 find_python() {
   for candidate in /usr/bin/python3 python3; do
@@ -27,15 +27,18 @@ find_python() {
   return 1
 }
 
-need_valkey=0; need_jupyter=0
+need_valkey=0; need_jupyter=0; need_chromium=0
 if [ -z "${VALKEY_URL:-}" ] && ! grep -qs '^VALKEY_URL=.' .env && ! command -v "${VALKEY_SERVER_BIN:-valkey-server}" >/dev/null; then
   need_valkey=1
 fi
 find_python >/dev/null || need_jupyter=1
+# The browser tests drive Debian's Chromium; only an administrator can install it, and nothing else needs it.
+[ "$(id -u)" = 0 ] && [ ! -x /usr/bin/chromium ] && command -v apt-get >/dev/null && grep -qs bookworm /etc/os-release && need_chromium=1
 
-if [ "$need_valkey" = 1 ] || [ "$need_jupyter" = 1 ]; then
+if [ "$need_valkey" = 1 ] || [ "$need_jupyter" = 1 ] || [ "$need_chromium" = 1 ]; then
   packages=()
   [ "$need_jupyter" = 1 ] && packages+=(jupyter-nbconvert python3-nbclient jupyter-notebook)
+  [ "$need_chromium" = 1 ] && packages+=(chromium)
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null && grep -qs 'bookworm' /etc/os-release; then
     if [ "$need_valkey" = 1 ] && ! grep -rqs 'bookworm-backports' /etc/apt/sources.list /etc/apt/sources.list.d/; then
       say "adding Debian's bookworm-backports suite (Valkey is packaged there)"
