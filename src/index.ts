@@ -13,3 +13,4 @@ export * from './queries';
 export { datasetStatus, DATASET_TABLES, METADATA_TABLE, type DatasetStatus, type DatasetState } from '../datasets';
 export * from './structures';
 export * from './queries/part3-extra';
+export * from './queries/part3-bench';

@@ -23,6 +23,11 @@ export interface TagInvalidation {
 export interface CacheTags {
   /** Writes `value` as JSON under `key` with a TTL and adds the key to every tag set, in one MULTI. */
   setTagged(key: string, value: unknown, ttlSeconds: number, tags: readonly string[]): Promise<void>;
+  /**
+   * Tags keys written some other way (a HASH, a ZSET...); give the TTL of the longest of them, so the tag
+   * sets outlive the keys they name.
+   */
+  tagKeys(keys: readonly string[], ttlSeconds: number, tags: readonly string[]): Promise<void>;
   /** Cache-aside with tags: a miss loads, then stores the entry and its tags together. */
   readTagged<T>(
     key: string,
@@ -93,9 +98,21 @@ export function createCacheTags(valkey: Redis | Cluster, options: { namespace?: 
     if (failed) throw failed[0];
   }
 
+  async function tagKeys(keys: readonly string[], ttlSeconds: number, tags: readonly string[]) {
+    for (const tag of tags) {
+      await valkey
+        .multi()
+        .sadd(keyOf(tag), ...keys)
+        .expire(keyOf(tag), ttlSeconds, 'NX')
+        .expire(keyOf(tag), ttlSeconds, 'GT')
+        .exec();
+    }
+  }
+
   return {
     keyOf,
     setTagged,
+    tagKeys,
     async readTagged<T>(
       key: string,
       ttlSeconds: number,

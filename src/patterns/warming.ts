@@ -130,3 +130,38 @@ export function createRefreshWorker(valkey: Redis | Cluster, options: RefreshWor
     },
   };
 }
+
+export interface WarmingComparison {
+  pipelined: WarmResult;
+  oneByOne: WarmResult;
+  /** How many times more keys per second the pipelined writes managed (medians). */
+  speedup: number;
+}
+
+/**
+ * Writes the same entries both ways, `rounds` times each, alternating which goes first, and keeps each
+ * mode's median round: both meet the same server and the same machine load.
+ */
+export async function compareWarming(
+  valkey: Redis | Cluster,
+  entries: readonly WarmEntry[],
+  options: { rounds?: number; batchSize?: number } = {},
+): Promise<WarmingComparison> {
+  const rounds = options.rounds ?? 5;
+  const pipelined: WarmResult[] = [];
+  const oneByOne: WarmResult[] = [];
+  for (let round = 0; round < rounds; round++) {
+    if (round % 2 === 0) {
+      pipelined.push(await warmPipelined(valkey, entries, options));
+      oneByOne.push(await warmOneByOne(valkey, entries));
+    } else {
+      oneByOne.push(await warmOneByOne(valkey, entries));
+      pipelined.push(await warmPipelined(valkey, entries, options));
+    }
+  }
+  const median = (results: WarmResult[]) =>
+    [...results].sort((a, b) => a.elapsedMs - b.elapsedMs)[Math.floor(results.length / 2)]!;
+  const p = median(pipelined);
+  const o = median(oneByOne);
+  return { pipelined: p, oneByOne: o, speedup: p.keysPerSecond / o.keysPerSecond };
+}

@@ -50,6 +50,16 @@ describe('cache tags', () => {
     expect(await valkey.exists('cache:tags:route:JFK:LAX')).toBe(0);
   });
 
+  it('tags keys written some other way, and invalidates them with the rest', async () => {
+    const tags = createCacheTags(valkey);
+    await valkey.multi().hset('user:12345:profile', { status: 'Gold' }).expire('user:12345:profile', 600).exec();
+    await tags.tagKeys(['user:12345:profile'], 600, ['user:12345']);
+    await tags.setTagged('user:12345:flights', [], 60, ['user:12345']);
+    expect(await valkey.ttl('cache:tags:user:12345')).toBeGreaterThan(590);
+    expect((await tags.invalidateTag('user:12345')).deleted).toBe(2);
+    expect(await valkey.exists('user:12345:profile', 'user:12345:flights')).toBe(0);
+  });
+
   it('gives every entry and tag set a TTL, and a tag set lives at least as long as its longest entry', async () => {
     const tags = createCacheTags(valkey);
     await tags.setTagged('flight:search:JFK:LAX:2025-12-15', [], 600, ['route:JFK:LAX']);

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type Redis from 'iovalkey';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
+  compareWarming,
   createRefreshWorker,
   enqueueRefresh,
   REFRESH_QUEUE,
@@ -48,6 +49,14 @@ describe('cache warming', () => {
   it('writes the same entries one at a time, one round trip each', async () => {
     const result = await warmOneByOne(valkey, entries);
     expect(result).toMatchObject({ mode: 'one at a time', keys: 250, roundTrips: 250 });
+    expect(await valkey.dbsize()).toBe(250);
+  });
+
+  it("compares both ways on the same entries, keeping each mode's median round", async () => {
+    const compared = await compareWarming(valkey, entries, { rounds: 3, batchSize: 50 });
+    expect(compared.pipelined).toMatchObject({ mode: 'pipelined', keys: 250, roundTrips: 5 });
+    expect(compared.oneByOne).toMatchObject({ mode: 'one at a time', keys: 250, roundTrips: 250 });
+    expect(compared.speedup).toBeCloseTo(compared.pipelined.keysPerSecond / compared.oneByOne.keysPerSecond, 9);
     expect(await valkey.dbsize()).toBe(250);
   });
 
