@@ -1,7 +1,7 @@
 // A flight's seats in Valkey: counters in a HASH, the seat map as a bitmap, kept in step with the database.
 
 import type { Cluster, Redis } from 'iovalkey';
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { LabError } from '../errors';
 
 /**
@@ -199,7 +199,42 @@ for i = 4, 3 + intents do redis.call('ZREM', KEYS[3], ARGV[i]) end
 return redis.call('HINCRBY', KEYS[1], 'version', 1)
 `;
 
+/**
+ * KEYS: seats, seatmap, pending · ARGV: cutoff (ms). One consistent look: the counters, the intents started
+ * before the cutoff, and whether the seat map exists. (A script, because on this client a MULTI or a pipeline
+ * of three reads costs milliseconds more than one command.)
+ */
+const READ_STATE = `
+return {
+  redis.call('HGETALL', KEYS[1]),
+  redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[1]),
+  redis.call('EXISTS', KEYS[2])
+}
+`;
+
 type Valkey = Redis | Cluster;
+
+const shaOf = new Map<string, string>();
+
+/** Runs a script by its SHA1 (EVALSHA), sending the text only when the server does not have it yet. */
+async function runScript(
+  valkey: Valkey,
+  script: string,
+  keys: readonly string[],
+  args: ReadonlyArray<string | number>,
+) {
+  let sha = shaOf.get(script);
+  if (!sha) {
+    sha = createHash('sha1').update(script).digest('hex');
+    shaOf.set(script, sha);
+  }
+  try {
+    return await valkey.evalsha(sha, keys.length, ...keys, ...args);
+  } catch (error) {
+    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
+    return valkey.eval(script, keys.length, ...keys, ...args);
+  }
+}
 
 /**
  * Seat availability for one flight, cached as the guide's HASH and bitmap and kept race-free:
@@ -257,26 +292,20 @@ export function createSeatInventory(valkey: Valkey, options: SeatInventoryOption
       return done(action === 'book' ? 'seat-taken' : 'not-booked', 'skipped');
     }
     if (crashAfterCommit) return done('crashed-after-commit', 'skipped');
-    const step = (await valkey.eval(APPLY_CHANGE, 3, ...keyList, bit, action === 'book' ? 1 : 0, intent)) as string;
+    const step = (await runScript(valkey, APPLY_CHANGE, keyList, [bit, action === 'book' ? 1 : 0, intent])) as string;
     return done(action === 'book' ? 'booked' : 'cancelled', step as SeatCacheStep);
   }
 
-  async function snapshot(): Promise<{ hash: Record<string, string>; intents: [string, number][]; hasMap: boolean }> {
-    const replies = await valkey
-      .multi()
-      .hgetall(keys.seats)
-      .zrange(keys.pending, 0, -1, 'WITHSCORES')
-      .exists(keys.seatmap)
-      .exec();
-    if (!replies) throw new LabError({ what: `Reading the seats of flight ${flightId} was aborted` });
-    const [hashReply, intentReply, mapReply] = replies.map(([error, value]) => {
-      if (error) throw error;
-      return value;
-    });
-    const flat = intentReply as string[];
-    const intents: [string, number][] = [];
-    for (let i = 0; i < flat.length; i += 2) intents.push([flat[i]!, Number(flat[i + 1])]);
-    return { hash: hashReply as Record<string, string>, intents, hasMap: Number(mapReply) === 1 };
+  /** The counters, the intents older than `settleMs`, and whether the seat map exists: one script, one look. */
+  async function snapshot(): Promise<{ hash: Record<string, string>; old: string[]; hasMap: boolean }> {
+    const [flat, old, exists] = (await runScript(valkey, READ_STATE, keyList, [Date.now() - settleMs])) as [
+      string[],
+      string[],
+      number,
+    ];
+    const hash: Record<string, string> = {};
+    for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
+    return { hash, old, hasMap: exists === 1 };
   }
 
   function countersOf(hash: Record<string, string>): SeatCounters & { version: number } {
@@ -294,16 +323,13 @@ export function createSeatInventory(valkey: Valkey, options: SeatInventoryOption
     retire: readonly string[],
   ): Promise<(SeatCounters & { version: number }) | null> {
     const booked = (await store.bookedSeats()).map((seat) => seatBit(layout, seat));
-    const written = (await valkey.eval(
-      WRITE_REBUILD,
-      3,
-      ...keyList,
+    const written = (await runScript(valkey, WRITE_REBUILD, keyList, [
       version,
       layout.capacity,
       retire.length,
       ...retire,
       ...booked,
-    )) as number;
+    ])) as number;
     if (written === -1) return null;
     return {
       total_seats: layout.capacity,
@@ -318,9 +344,7 @@ export function createSeatInventory(valkey: Valkey, options: SeatInventoryOption
     let abandoned = 0;
     let outcome: SeatReadOutcome = 'hit';
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const { hash, intents, hasMap } = await snapshot();
-      const now = Date.now();
-      const old = intents.filter(([, at]) => now - at >= settleMs).map(([intent]) => intent);
+      const { hash, old, hasMap } = await snapshot();
       const complete = hash.total_seats !== undefined && hasMap;
       if (!force && complete && old.length === 0) {
         return { outcome, ...countersOf(hash), abandonedIntents: abandoned, elapsedMs: performance.now() - started };
