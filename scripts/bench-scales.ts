@@ -190,7 +190,10 @@ async function main(): Promise<void> {
       at >= 0 && end > at
         ? doc.slice(0, at) + table + doc.slice(end + END.length)
         : `${doc.trimEnd()}\n${section}${table}\n`;
-    await writeFile(DOC, next);
+    // Formatted as the repository formats Markdown, so `npm run format:check` stays clean after a run.
+    const prettier = await import('prettier');
+    const options = (await prettier.resolveConfig(DOC)) ?? {};
+    await writeFile(DOC, await prettier.format(next, { ...options, filepath: DOC }));
     console.log(`\nWrote the table into ${path.relative(ROOT, DOC)}.`);
   }
 }

@@ -85,9 +85,10 @@ export type SeatOutcome = 'booked' | 'cancelled' | 'seat-taken' | 'not-booked' |
 /**
  * What the cache step did: `updated` (bit flipped, counters moved), `unchanged` (the bit already said so:
  * counters left alone, so a repeated update never counts twice), `absent` (no seat map cached yet: the
- * next read builds it from the database), `skipped` (no cache step: the database refused, or the drill).
+ * next read builds it from the database), `skipped` (no cache step: the database refused, or the drill),
+ * `failed` (Valkey did not answer after the database took the change: the intent left behind gets it repaired).
  */
-export type SeatCacheStep = 'updated' | 'unchanged' | 'absent' | 'skipped';
+export type SeatCacheStep = 'updated' | 'unchanged' | 'absent' | 'skipped' | 'failed';
 
 export interface SeatChange {
   outcome: SeatOutcome;
@@ -127,7 +128,8 @@ export interface SeatInventoryOptions {
   namespace?: string;
   /**
    * An intent older than this belongs to a booking that has finished or died, so its database outcome is
-   * final and a read may rebuild from the database. Longer than any booking takes (default 5000 ms).
+   * final and a read may rebuild from the database. Longer than any booking takes (default 5000 ms). Intents
+   * carry the writer's clock, so the application servers' clocks must agree to well within this.
    */
   settleMs?: number;
   /** Rebuild attempts before a read gives up racing live writers and answers from the database (default 5). */
@@ -292,8 +294,14 @@ export function createSeatInventory(valkey: Valkey, options: SeatInventoryOption
       return done(action === 'book' ? 'seat-taken' : 'not-booked', 'skipped');
     }
     if (crashAfterCommit) return done('crashed-after-commit', 'skipped');
-    const step = (await runScript(valkey, APPLY_CHANGE, keyList, [bit, action === 'book' ? 1 : 0, intent])) as string;
-    return done(action === 'book' ? 'booked' : 'cancelled', step as SeatCacheStep);
+    const outcome = action === 'book' ? 'booked' : 'cancelled';
+    try {
+      const step = (await runScript(valkey, APPLY_CHANGE, keyList, [bit, action === 'book' ? 1 : 0, intent])) as string;
+      return done(outcome, step as SeatCacheStep);
+    } catch {
+      // The database has the change; the intent is still recorded, so a later read repairs the cache.
+      return done(outcome, 'failed');
+    }
   }
 
   /** The counters, the intents older than `settleMs`, and whether the seat map exists: one script, one look. */
