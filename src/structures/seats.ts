@@ -286,7 +286,8 @@ export function createSeatInventory(valkey: Valkey, options: SeatInventoryOption
     try {
       accepted = await write(bit);
     } catch (error) {
-      await valkey.zrem(keys.pending, intent); // the database did not change: nothing to repair
+      // Whether the database took the change is unknown (the connection may have died after the commit), so
+      // the intent stays: once it is older than settleMs, a read rebuilds from the database, which knows.
       throw error;
     }
     if (!accepted) {
