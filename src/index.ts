@@ -66,25 +66,41 @@ export {
   airportsByCountryName,
   airportsInCountry,
   airportTrafficRanking,
+  benchUserFacingQueries,
+  bookedSeatsOfFlight,
+  bookingStore,
   countryProfile,
   flightSearch,
+  dayWindow,
+  flightCapacity,
   flightMovements,
+  flightSearchByRange,
   flightSearchTiming,
   GUIDE_QUERIES,
   hubRoutes,
+  LAB_BOOKING_ID_BASE,
+  labBookingId,
+  nextDates,
+  PART3_QUERIES,
+  popularRoutes,
+  removeLabBookings,
   paramsFor,
   prepareGuideQuery,
   roundTrip,
   runGuideQuery,
   seatAvailability,
+  speedupRows,
   sqlFor,
   sqlTimestamp,
   userLastFlights,
   userLastFlightsTiming,
+  userTravelRows,
   type GuideQuery,
   type GuideQueryName,
   type QueryText,
   type QueryValue,
+  type UserFacingBenchOptions,
+  type UserFacingComparison,
 } from './queries';
 
 // Valkey: one server or a cluster, INFO, the lab's key namespace, hash slots, MONITOR, private servers
@@ -152,6 +168,26 @@ export {
   type ShapeCheck,
 } from './patterns';
 
+// Invalidation with cache tags, and warming (Part 3, Steps 17 and 19)
+export {
+  compareWarming,
+  createCacheTags,
+  createRefreshWorker,
+  enqueueRefresh,
+  REFRESH_QUEUE,
+  tagKey,
+  warmOneByOne,
+  warmPipelined,
+  type CacheTags,
+  type DrainResult,
+  type RefreshedKey,
+  type RefreshWorkerOptions,
+  type TagInvalidation,
+  type WarmEntry,
+  type WarmingComparison,
+  type WarmResult,
+} from './patterns';
+
 // Cache stampede: four ways to meet many requests for one expired key
 export {
   acquireLock,
@@ -202,6 +238,34 @@ export {
   type Leaderboard,
   type RankedEntry,
 } from './structures/leaderboard';
+
+// Seats (a HASH of counters and a bitmap, booked race-free) and a user's travel profile
+export {
+  createSeatInventory,
+  seatBit,
+  seatKeys,
+  seatLabel,
+  type SeatAvailability,
+  type SeatCacheStep,
+  type SeatChange,
+  type SeatCounters,
+  type SeatInventory,
+  type SeatInventoryOptions,
+  type SeatKeys,
+  type SeatLayout,
+  type SeatOutcome,
+  type SeatReadOutcome,
+  type SeatStore,
+} from './structures/seats';
+export {
+  greatCircleMiles,
+  profileSummary,
+  routeCounts,
+  STATUS_TIERS,
+  storeProfile,
+  type ProfileSummary,
+  type TravelRow,
+} from './structures/user-profile';
 
 // Measuring: benchmarks with warm-up and percentiles, same-run comparisons, concurrent and pipelined
 // workloads, seeded key distributions, INFO over time (data only; `show` words and draws it)

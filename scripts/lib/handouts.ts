@@ -3,7 +3,7 @@
 
 import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import type { LabConfig } from '../../src/config';
+import { ENGINE_KINDS, engineLabel as labelOf, type EngineKind, type LabConfig } from '../../src/config';
 import { LabError } from '../../src/errors';
 import { escapeHtml, renderInline, renderMarkdown } from './markdown';
 
@@ -306,7 +306,7 @@ ${body}
 }
 
 const engineLabel = (engine: string) =>
-  engine === 'mysql' ? 'MariaDB/MySQL' : engine === 'postgres' ? 'PostgreSQL' : engine;
+  (ENGINE_KINDS as readonly string[]).includes(engine) ? labelOf(engine as EngineKind) : engine;
 const day = (d: Date) =>
   d
     .toISOString()

@@ -34,3 +34,5 @@ export {
   type EarlyRefreshOptions,
 } from './early-refresh';
 export { createCoalescedRead, type CoalescedStrategy } from './coalesce';
+export * from './tags';
+export * from './warming';

@@ -23,6 +23,26 @@ export { airportByIata, airportsByCity, airportsByCountry, airportsByCountryName
 export { airportsInCountry } from './part2-valkey-basics';
 export { airportTrafficRanking, flightMovements } from './part5-real-world';
 export {
+  bookedSeatsOfFlight,
+  bookingStore,
+  dayWindow,
+  flightCapacity,
+  flightSearchByRange,
+  LAB_BOOKING_ID_BASE,
+  labBookingId,
+  nextDates,
+  PART3_QUERIES,
+  popularRoutes,
+  removeLabBookings,
+  userTravelRows,
+} from './part3-extra';
+export {
+  benchUserFacingQueries,
+  speedupRows,
+  type UserFacingBenchOptions,
+  type UserFacingComparison,
+} from './part3-bench';
+export {
   flightSearch,
   flightSearchTiming,
   roundTrip,
