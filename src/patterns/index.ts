@@ -1,3 +1,6 @@
 // The caching patterns the lab book teaches, each a small function over a Valkey client.
 
 export * from './cache-aside';
+export * from './write-through';
+export * from './write-behind';
+export * from './write-behind-drill';
