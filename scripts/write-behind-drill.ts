@@ -30,7 +30,8 @@ const CLAIM_IDLE_MS = 500;
 
 function positive(text: string | undefined, name: string, fallback: number): number {
   const n = Number(text ?? fallback);
-  if (!Number.isInteger(n) || n < 1) throw new LabError({ what: `--${name} "${text}" is not a whole number ≥ 1`, fix: USAGE });
+  if (!Number.isInteger(n) || n < 1)
+    throw new LabError({ what: `--${name} "${text}" is not a whole number ≥ 1`, fix: USAGE });
   return n;
 }
 
@@ -51,11 +52,15 @@ async function main(): Promise<number> {
   }
   const config = loadConfig();
   const engine = (values.engine ?? config.engine) as EngineKind;
-  if (!ENGINE_KINDS.includes(engine)) throw new LabError({ what: `--engine "${engine}" is not mysql or postgres`, fix: USAGE });
+  if (!ENGINE_KINDS.includes(engine))
+    throw new LabError({ what: `--engine "${engine}" is not mysql or postgres`, fix: USAGE });
   const writes = positive(values.writes, 'writes', 1000);
   const killEvery = positive(values['kill-every'], 'kill-every', 100);
   if (killEvery >= writes) {
-    throw new LabError({ what: `--kill-every ${killEvery} is not below --writes ${writes}, so no kill would happen`, fix: USAGE });
+    throw new LabError({
+      what: `--kill-every ${killEvery} is not below --writes ${writes}, so no kill would happen`,
+      fix: USAGE,
+    });
   }
 
   const runId = `drill-${engine}-${Date.now().toString(36)}`;
@@ -173,7 +178,11 @@ async function main(): Promise<number> {
 
   const deadline = Date.now() + 60_000 + writes * 100;
   while ((await streamBacklog(valkey, stream)) > 0) {
-    if (Date.now() > deadline) throw new LabError({ what: `The stream ${stream} did not drain in time`, fix: 'Look at the worker lines above.' });
+    if (Date.now() > deadline)
+      throw new LabError({
+        what: `The stream ${stream} did not drain in time`,
+        fix: 'Look at the worker lines above.',
+      });
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
   finished = true;

@@ -26,7 +26,8 @@ function say(event: Record<string, unknown>): void {
 function wholeNumber(text: string | undefined, name: string, fallback: number): number {
   if (text === undefined) return fallback;
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 0) throw new LabError({ what: `--${name} "${text}" is not a whole number ≥ 0`, fix: USAGE });
+  if (!Number.isInteger(n) || n < 0)
+    throw new LabError({ what: `--${name} "${text}" is not a whole number ≥ 0`, fix: USAGE });
   return n;
 }
 
@@ -45,8 +46,10 @@ async function main(): Promise<void> {
   });
   const config = loadConfig();
   const engine = (values.engine ?? config.engine) as EngineKind;
-  if (!ENGINE_KINDS.includes(engine)) throw new LabError({ what: `--engine "${engine}" is not mysql or postgres`, fix: USAGE });
-  if (!values.stream || !values['run-id']) throw new LabError({ what: '--stream and --run-id are required', fix: USAGE });
+  if (!ENGINE_KINDS.includes(engine))
+    throw new LabError({ what: `--engine "${engine}" is not mysql or postgres`, fix: USAGE });
+  if (!values.stream || !values['run-id'])
+    throw new LabError({ what: '--stream and --run-id are required', fix: USAGE });
   const stream = values.stream;
   const runId = values['run-id'];
   const holdAfter = wholeNumber(values['hold-after-commit'], 'hold-after-commit', 0);

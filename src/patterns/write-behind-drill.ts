@@ -94,12 +94,15 @@ export async function runWriteBehindDrill(options: {
   }, options.timeoutMs ?? 120_000);
   try {
     const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
-    if (timedOut) throw new LabError({ what: 'The write-behind drill took too long and was stopped', fix: 'Try fewer writes.' });
+    if (timedOut)
+      throw new LabError({ what: 'The write-behind drill took too long and was stopped', fix: 'Try fewer writes.' });
     let summary: DrillSummary;
     try {
       summary = JSON.parse(readFileSync(timelineFile, 'utf8')) as DrillSummary;
     } catch {
-      throw new LabError({ what: `The write-behind drill ended without its figures (exit ${exitCode}): ${output.trim().split('\n').slice(-3).join(' | ')}` });
+      throw new LabError({
+        what: `The write-behind drill ended without its figures (exit ${exitCode}): ${output.trim().split('\n').slice(-3).join(' | ')}`,
+      });
     }
     return { summary, exitCode, output };
   } finally {

@@ -234,9 +234,9 @@ export function createWriteBehindWorker(valkey: Client, options: WriteBehindWork
 
   /** This consumer's own pending entries (delivered before, never acknowledged), read again from id 0. */
   async function ownPending(): Promise<RawEntry[]> {
-    const reply = (await valkey.xreadgroup('GROUP', group, consumer, 'COUNT', batch, 'STREAMS', stream, '0')) as
-      | Array<[string, RawEntry[]]>
-      | null;
+    const reply = (await valkey.xreadgroup('GROUP', group, consumer, 'COUNT', batch, 'STREAMS', stream, '0')) as Array<
+      [string, RawEntry[]]
+    > | null;
     return reply?.[0]?.[1] ?? [];
   }
 

@@ -44,3 +44,4 @@ export {
 } from './cache-charts';
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';
+export { drillTimelineChart } from './advanced-charts';
