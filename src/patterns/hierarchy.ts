@@ -6,9 +6,12 @@ import { errorMessage } from '../errors';
 
 type Client = Redis | Cluster;
 
-/** The set that lists what was computed from `key` (same hash tag as `key`, so it lives in the same slot). */
+/**
+ * The set that lists what was computed from `key`: the key's name with `:above` after it, so it stays in the
+ * key's namespace and under its hash tag (the same slot on a cluster).
+ */
 export function aboveKey(key: string): string {
-  return `above:${key}`;
+  return `${key}:above`;
 }
 
 /**
