@@ -165,7 +165,7 @@ describe('the crash drill', () => {
       killEvery: 250,
       engine: 'postgres',
       env,
-      timeoutMs: 110_000,
+      timeoutMs: 170_000,
     });
     expect(run.exitCode, run.output).toBe(0);
     expect(run.output.trim().split('\n').at(-1)).toBe('writes 1000 · applied 1000 · lost 0 · applied twice 0');
@@ -173,5 +173,5 @@ describe('the crash drill', () => {
     expect(run.summary.killsAfterCommit).toBeGreaterThanOrEqual(1);
     expect(run.summary.duplicatesSkipped).toBeGreaterThanOrEqual(1);
     expect(run.summary.rows).toBe(1000);
-  }, 120_000);
+  }, 180_000);
 });
