@@ -56,6 +56,11 @@ export const PART4_TABLES = {
   ],
 } as const satisfies Record<EngineKind, readonly string[]>;
 
+/** Drops Part 4's own tables (tests do, so the test databases hold the dataset's tables alone). */
+export async function dropPart4Tables(engine: SqlEngine): Promise<void> {
+  await engine.query('DROP TABLE IF EXISTS write_behind_row, write_behind_applied, airport_write_version');
+}
+
 /** Creates Part 4's own tables when missing (idempotent). */
 export async function ensurePart4Tables(engine: SqlEngine): Promise<void> {
   for (const sql of PART4_TABLES[engine.kind]) await engine.query(sql);

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_KINDS, type EngineKind } from '../../src/config';
 import { connectSql, type SqlEngine } from '../../src/db';
 import { createWriteThrough, VERSION_FIELD } from '../../src/patterns';
-import { ensurePart4Tables, loadAirportRecord, renameAirport } from '../../src/queries/part4-extra';
+import { dropPart4Tables, ensurePart4Tables, loadAirportRecord, renameAirport } from '../../src/queries/part4-extra';
 import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
 import { ensureTinyDataset } from '../support/dataset';
 import { testConfig } from '../support/lab';
@@ -32,6 +32,7 @@ describe.each(ENGINE_KINDS)('write-through on %s', (kind: EngineKind) => {
   });
   afterAll(async () => {
     if (sql && originalName) await renameAirport(sql, IATA, originalName);
+    if (sql) await dropPart4Tables(sql); // the dataset tests expect the dataset's tables alone
     await sql?.close();
     valkey?.disconnect();
     await server?.stop();
