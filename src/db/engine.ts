@@ -65,6 +65,8 @@ export interface Dialect {
   describeTable(table: string): { sql: string; params: unknown[] };
   /** The statement that drops an index of a table. */
   dropIndexSql(table: string, index: string): string;
+  /** True when `error` is this engine refusing a row because a unique key already holds its value. */
+  isDuplicateKey(error: unknown): boolean;
 }
 
 /** Rows as tab-separated lines, the text both LOAD DATA and COPY read: whole lines, `\N` for NULL. */

@@ -36,3 +36,9 @@ export {
 export { createCoalescedRead, type CoalescedStrategy } from './coalesce';
 export * from './tags';
 export * from './warming';
+export * from './write-through';
+export * from './write-behind';
+export * from './write-behind-drill';
+export * from './near-cache';
+export * from './hierarchy';
+export * from './hit-rate';

@@ -23,6 +23,14 @@ export { airportByIata, airportsByCity, airportsByCountry, airportsByCountryName
 export { airportsInCountry } from './part2-valkey-basics';
 export { airportTrafficRanking, flightMovements } from './part5-real-world';
 export {
+  airportRecord,
+  dropPart4Tables,
+  ensurePart4Tables,
+  loadAirportRecord,
+  renameAirport,
+  routeSummary,
+} from './part4-extra';
+export {
   bookedSeatsOfFlight,
   bookingStore,
   dayWindow,

@@ -2,7 +2,6 @@
 // profile rows, and the bookings the lab makes and cancels itself.
 
 import type { SqlEngine } from '../db/engine';
-import { errorCode } from '../errors';
 import type { SeatStore } from '../structures/seats';
 import { sqlTimestamp, type GuideQuery, type QueryValue } from './guide-query';
 
@@ -229,11 +228,6 @@ const BOOKING_SQL = {
 } as const;
 
 /** A duplicate key: MariaDB/MySQL ER_DUP_ENTRY, PostgreSQL unique_violation. */
-function isDuplicateKey(error: unknown): boolean {
-  const code = errorCode(error);
-  return code === 'ER_DUP_ENTRY' || code === '1062' || code === '23505';
-}
-
 /**
  * The database side of a flight's seats for `createSeatInventory`: one INSERT per booking (the unique
  * `(flight_id, seat)` key refuses a second), one DELETE per cancellation of a booking the lab made.
@@ -247,7 +241,7 @@ export function bookingStore(engine: SqlEngine, flightId: number): SeatStore {
         await engine.query(text.insert, [labBookingId(flightId, bit), flightId, seat, passengerId, price.toFixed(2)]);
         return true;
       } catch (error) {
-        if (isDuplicateKey(error)) return false;
+        if (engine.dialect.isDuplicateKey(error)) return false;
         throw error;
       }
     },

@@ -67,3 +67,4 @@ export {
 export { stampedeChart, type StampedePoint } from './stampede-charts';
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';
+export { drillTimelineChart } from './advanced-charts';

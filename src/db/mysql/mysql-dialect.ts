@@ -1,5 +1,6 @@
 // Where MariaDB/MySQL SQL differs from PostgreSQL's, the MariaDB/MySQL side.
 
+import { errorCode } from '../../errors';
 import { assertIdentifier, type Dialect } from '../engine';
 
 export const mysqlDialect: Dialect = {
@@ -16,4 +17,6 @@ export const mysqlDialect: Dialect = {
  ORDER BY index_name, seq_in_index`,
   describeTable: (table) => ({ sql: `DESCRIBE ${mysqlDialect.quoteIdent(table)}`, params: [] }),
   dropIndexSql: (table, index) => `DROP INDEX ${mysqlDialect.quoteIdent(index)} ON ${mysqlDialect.quoteIdent(table)}`,
+  // mysql2 names the error; its number is 1062 on MariaDB and MySQL alike.
+  isDuplicateKey: (error) => ['ER_DUP_ENTRY', '1062'].includes(errorCode(error) ?? ''),
 };

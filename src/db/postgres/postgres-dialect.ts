@@ -1,5 +1,6 @@
 // Where PostgreSQL SQL differs from MariaDB/MySQL's, the PostgreSQL side.
 
+import { errorCode } from '../../errors';
 import { assertIdentifier, type Dialect } from '../engine';
 
 /**
@@ -39,4 +40,6 @@ export const postgresDialect: Dialect = {
   describeTable: (table) => ({ sql: DESCRIBE_SQL, params: [assertIdentifier(table)] }),
   // Index names are unique per schema in PostgreSQL, so the table is not part of the statement.
   dropIndexSql: (_table, index) => `DROP INDEX ${postgresDialect.quoteIdent(index)}`,
+  // SQLSTATE 23505: unique_violation.
+  isDuplicateKey: (error) => errorCode(error) === '23505',
 };

@@ -1,0 +1,104 @@
+// The write-behind worker as a process of its own, so a drill can really kill it: it applies stream entries to
+// the database and prints one JSON line per event.
+//
+//   npx tsx scripts/write-behind-worker.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME]
+//        [--consumer NAME] [--dead-letter KEY] [--claim-idle-ms N] [--hold-after-commit N]
+//
+// --hold-after-commit N: after its N-th commit the worker prints {"kind":"holding"} and waits, without
+// acknowledging, until it is killed (the drill's way to kill it between a commit and its acknowledgement).
+// SIGTERM stops it after the current round.
+
+import { parseArgs } from 'node:util';
+import { ENGINE_KINDS, loadConfig, type EngineKind } from '../src/config';
+import { connectSql } from '../src/db';
+import { LabError, errorMessage } from '../src/errors';
+import { createWriteBehindWorker, type WorkerEvent } from '../src/patterns/write-behind';
+import { applyWrittenBehind, ensurePart4Tables, openTransactionSession } from '../src/queries/part4-extra';
+import { connectValkey } from '../src/valkey';
+
+const USAGE =
+  'Usage: npx tsx scripts/write-behind-worker.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME] [--consumer NAME] [--dead-letter KEY] [--claim-idle-ms N] [--hold-after-commit N]';
+
+function say(event: Record<string, unknown>): void {
+  process.stdout.write(`${JSON.stringify({ t: Date.now(), pid: process.pid, ...event })}\n`);
+}
+
+function wholeNumber(text: string | undefined, name: string, fallback: number): number {
+  if (text === undefined) return fallback;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 0)
+    throw new LabError({ what: `--${name} "${text}" is not a whole number ≥ 0`, fix: USAGE });
+  return n;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      engine: { type: 'string' },
+      stream: { type: 'string' },
+      'run-id': { type: 'string' },
+      group: { type: 'string', default: 'appliers' },
+      consumer: { type: 'string', default: 'worker-a' },
+      'dead-letter': { type: 'string' },
+      'claim-idle-ms': { type: 'string' },
+      'hold-after-commit': { type: 'string' },
+    },
+  });
+  const config = loadConfig();
+  const engine = (values.engine ?? config.engine) as EngineKind;
+  if (!ENGINE_KINDS.includes(engine))
+    throw new LabError({ what: `--engine "${engine}" is not mysql or postgres`, fix: USAGE });
+  if (!values.stream || !values['run-id'])
+    throw new LabError({ what: '--stream and --run-id are required', fix: USAGE });
+  const stream = values.stream;
+  const runId = values['run-id'];
+  const holdAfter = wholeNumber(values['hold-after-commit'], 'hold-after-commit', 0);
+  const claimIdleMs = wholeNumber(values['claim-idle-ms'], 'claim-idle-ms', 5_000);
+
+  const sql = await connectSql(config, engine);
+  const valkey = await connectValkey(config);
+  await ensurePart4Tables(sql);
+  const session = await openTransactionSession(sql);
+  let commits = 0;
+  const stop = new AbortController();
+  process.on('SIGTERM', () => stop.abort());
+  process.on('SIGINT', () => stop.abort());
+
+  const worker = createWriteBehindWorker(valkey, {
+    stream,
+    group: values.group,
+    consumer: values.consumer,
+    deadLetterStream: values['dead-letter'] ?? `${stream}:dead`,
+    claimIdleMs,
+    apply: (entry) =>
+      applyWrittenBehind(session, {
+        idempotencyKey: `${stream}/${entry.id}`,
+        runId,
+        writeId: entry.writeId,
+        cacheKey: entry.key,
+        value: entry.value,
+      }),
+    async afterCommit(entry, result) {
+      if (result !== 'applied') return;
+      commits += 1;
+      if (holdAfter > 0 && commits === holdAfter) {
+        say({ kind: 'holding', id: entry.id, writeId: entry.writeId });
+        await new Promise(() => undefined); // committed, not acknowledged: wait here for the kill
+      }
+    },
+    onEvent: (event: WorkerEvent) => say({ ...event }),
+  });
+
+  const recovered = await worker.start();
+  say({ kind: 'ready', consumer: values.consumer, recovered: recovered.recovered, claimed: recovered.claimed });
+  await worker.run(stop.signal);
+  await session.release();
+  valkey.disconnect();
+  await sql.close();
+  say({ kind: 'stopped', ...worker.counts });
+}
+
+main().catch((error) => {
+  say({ kind: 'error', reason: errorMessage(error) });
+  process.exit(1);
+});

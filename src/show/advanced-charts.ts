@@ -1,0 +1,62 @@
+// Charts for Part 4: the write-behind crash drill's timeline.
+
+import type { DrillSummary } from '../patterns/write-behind-drill';
+import type { ChartSpec } from './chart';
+import { chartFrame, requireSome, type ChartOptions } from './chart-specs';
+
+/**
+ * Writes applied over time during a crash drill, one colour per worker process, with a rule at every
+ * SIGKILL (dashed where the kill came between a commit and its acknowledgement).
+ */
+export function drillTimelineChart(summary: DrillSummary, options: ChartOptions = {}): ChartSpec {
+  const applied = summary.timeline
+    .filter((p) => p.kind === 'applied')
+    .map((p) => ({ s: p.ms / 1000, applied: p.applied ?? 0, worker: `worker ${p.instance}` }));
+  requireSome(applied, 'drill timeline', 'applied writes');
+  const kills = summary.timeline
+    .filter((p) => p.kind === 'kill' || p.kind === 'kill-after-commit')
+    .map((p) => ({ s: p.ms / 1000, kind: p.kind === 'kill' ? 'SIGKILL' : 'SIGKILL after commit, before XACK' }));
+  const workers = [...new Set(applied.map((p) => p.worker))];
+  return {
+    ...chartFrame(options, {
+      title: 'Write-behind crash drill',
+      subtitle: `${summary.writes} writes, worker killed every ${summary.killEvery} applied (${summary.engine})`,
+      width: 520,
+      height: 240,
+    }),
+    layer: [
+      {
+        data: { values: applied },
+        mark: { type: 'point', filled: true, size: 12 },
+        encoding: {
+          x: { field: 's', type: 'quantitative', axis: { title: 'seconds since the drill started' } },
+          y: { field: 'applied', type: 'quantitative', axis: { title: 'writes applied' } },
+          color: { field: 'worker', type: 'nominal', title: 'process', scale: { domain: workers }, sort: workers },
+        },
+      },
+      ...(kills.length > 0
+        ? [
+            {
+              data: { values: kills },
+              mark: { type: 'rule', color: '#b42318' },
+              encoding: {
+                x: { field: 's', type: 'quantitative' },
+                strokeDash: {
+                  field: 'kind',
+                  type: 'nominal',
+                  title: 'kill',
+                  scale: {
+                    domain: ['SIGKILL', 'SIGKILL after commit, before XACK'],
+                    range: [
+                      [1, 0],
+                      [5, 3],
+                    ],
+                  },
+                },
+              },
+            },
+          ]
+        : []),
+    ],
+  };
+}
