@@ -11,3 +11,4 @@ export * from './show';
 export * from './lab';
 export * from './queries';
 export { datasetStatus, DATASET_TABLES, METADATA_TABLE, type DatasetStatus, type DatasetState } from '../datasets';
+export * from './experiments';

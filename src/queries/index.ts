@@ -60,3 +60,4 @@ export function runGuideQuery<P extends Record<string, QueryValue>, R = Row>(
   const { sql, params } = prepareGuideQuery(query, engine.kind, values);
   return engine.query<R>(sql, params);
 }
+export * from './part5-profiling';

@@ -44,3 +44,14 @@ export {
 } from './cache-charts';
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';
+export {
+  bytesPerRecordChart,
+  codecChart,
+  latencyOverTimeChart,
+  serverDashboardChart,
+  throughputChart,
+  type CodecFigures,
+  type RecordCost,
+  type ServerPoint,
+  type ThroughputPoint,
+} from './performance-charts';
