@@ -84,6 +84,4 @@ describe('runEvictionWorkload on a tiny private server', () => {
     expect(run.writeErrors).toBe(0);
     expect(run.hitRatio).toBeGreaterThan(runs.get('allkeys-lru')!.hitRatio);
   });
-    expect(again.hits).toBe(runs.get('noeviction')!.hits);
-  });
 });
