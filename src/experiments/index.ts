@@ -5,3 +5,4 @@ export * from './memory';
 export * from './monitoring';
 export * from './pipelining';
 export * from './profiling';
+export * from './troubleshooting';

@@ -10,8 +10,10 @@ export interface QueryProfile {
   serverMs: number;
   /** Planning time, where the engine reports it apart (PostgreSQL). */
   planningMs?: number;
-  /** Rows the query returned (the top step's actual rows). */
-  rowsReturned?: number;
+  /** The same query run plainly right after: the time the application waited (network and driver included). */
+  clientMs: number;
+  /** Rows that plain run returned. */
+  rowsReturned: number;
   /** Rows read by all steps together, before filtering: the work done. */
   rowsRead: number;
   /** PostgreSQL: 8 kB pages found in its buffer cache, and read from the OS / disk. */
@@ -32,7 +34,8 @@ function numberAt(value: unknown, key: string): number | undefined {
 /**
  * Runs the query under the engine's profiler: MariaDB `ANALYZE FORMAT=JSON` (the statement runs and
  * each step reports r_rows and time), PostgreSQL `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON)` (adds the
- * buffer pages each step touched). The query really runs: only profile reads.
+ * buffer pages each step touched), then runs it once plainly to set the application's wait beside the
+ * server's figure. The query really runs (twice on PostgreSQL: plan, then buffers): only profile reads.
  */
 export async function profileQuery(
   engine: SqlEngine,
@@ -42,7 +45,8 @@ export async function profileQuery(
   const explain = await engine.explain(sql, params, { analyze: true });
   const nodes = planNodes(explain.plan);
   const rowsRead = nodes.reduce((sum, node) => sum + (node.rowsRead ?? 0), 0);
-  const rowsReturned = explain.plan.actualRows;
+  const plain = await engine.query(sql, params);
+  const client = { clientMs: plain.elapsedMs, rowsReturned: plain.rows.length };
   if (engine.kind === 'postgres') {
     const statement = `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`;
     const { rows } = await engine.query<{ 'QUERY PLAN': unknown }>(statement, params);
@@ -52,7 +56,7 @@ export async function profileQuery(
       statement,
       serverMs: numberAt(top, 'Execution Time') ?? 0,
       ...(numberAt(top, 'Planning Time') !== undefined ? { planningMs: numberAt(top, 'Planning Time')! } : {}),
-      ...(rowsReturned !== undefined ? { rowsReturned } : {}),
+      ...client,
       rowsRead,
       sharedHitBlocks: numberAt(plan, 'Shared Hit Blocks') ?? 0,
       sharedReadBlocks: numberAt(plan, 'Shared Read Blocks') ?? 0,
@@ -63,7 +67,7 @@ export async function profileQuery(
   return {
     statement: explain.sql,
     serverMs: numberAt(block, 'r_total_time_ms') ?? nodes.reduce((sum, node) => sum + (node.actualMs ?? 0), 0),
-    ...(rowsReturned !== undefined ? { rowsReturned } : {}),
+    ...client,
     rowsRead,
     explain,
   };
