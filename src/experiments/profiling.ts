@@ -1,6 +1,6 @@
 // SQL profiling on the active engine: what the server itself says a query cost (time, rows, buffers).
 
-import type { SqlEngine } from '../db/engine';
+import type { Row, SqlEngine } from '../db/engine';
 import { planNodes, type ExplainResult } from '../db/explain';
 
 export interface QueryProfile {
@@ -12,8 +12,9 @@ export interface QueryProfile {
   planningMs?: number;
   /** The same query run plainly right after: the time the application waited (network and driver included). */
   clientMs: number;
-  /** Rows that plain run returned. */
+  /** Rows that plain run returned, and the rows themselves (so a notebook need not run a slow query again). */
   rowsReturned: number;
+  rows: Row[];
   /** Rows read by all steps together, before filtering: the work done. */
   rowsRead: number;
   /** PostgreSQL: 8 kB pages found in its buffer cache, and read from the OS / disk. */
@@ -46,7 +47,7 @@ export async function profileQuery(
   const nodes = planNodes(explain.plan);
   const rowsRead = nodes.reduce((sum, node) => sum + (node.rowsRead ?? 0), 0);
   const plain = await engine.query(sql, params);
-  const client = { clientMs: plain.elapsedMs, rowsReturned: plain.rows.length };
+  const client = { clientMs: plain.elapsedMs, rowsReturned: plain.rows.length, rows: plain.rows };
   if (engine.kind === 'postgres') {
     const statement = `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`;
     const { rows } = await engine.query<{ 'QUERY PLAN': unknown }>(statement, params);

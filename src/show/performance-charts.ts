@@ -33,8 +33,8 @@ export function bytesPerRecordChart(costs: readonly RecordCost[], options: Chart
     }),
     data: { values },
     encoding: {
-      y: { field: 'representation', type: 'nominal', sort: null, axis: { title: null, labelLimit: 260 } },
-      x: { field: 'bytes', type: 'quantitative', axis: { title: 'bytes per record', format: ',~g' } },
+      y: { field: 'representation', type: 'nominal', sort: null, axis: { title: null, labelLimit: 320 } },
+      x: { field: 'bytes', type: 'quantitative', axis: { title: 'bytes per record', format: ',.0f' } },
     },
     layer: [
       { mark: { type: 'bar', color: '#4e79a7', height: { band: 0.7 } } },
@@ -117,7 +117,7 @@ export function codecChart(rows: readonly CodecFigures[], options: ChartOptions 
   requireSome(rows, 'codec chart', 'rows');
   const codecs = [...new Set(rows.map((r) => r.codec))];
   const panels = [
-    { key: 'bytes', title: 'bytes in Valkey', format: '~s' },
+    { key: 'bytes', title: 'value bytes', format: '~s' },
     { key: 'encodeMs', title: 'encode (ms)', format: '~g' },
     { key: 'decodeMs', title: 'decode (ms)', format: '~g' },
     { key: 'hitP50Ms', title: 'whole hit p50 (ms)', format: '~g' },
@@ -137,7 +137,7 @@ export function codecChart(rows: readonly CodecFigures[], options: ChartOptions 
       width,
       height: { step: 16 },
       encoding: {
-        y: { field: 'value', type: 'nominal', axis: panel.key === 'bytes' ? { title: null, labelLimit: 160 } : null },
+        y: { field: 'value', type: 'nominal', axis: panel.key === 'bytes' ? { title: null, labelLimit: 240 } : null },
         yOffset: { field: 'codec', type: 'nominal', sort: codecs },
         x: { field: panel.key, type: 'quantitative', axis: { title: panel.title, format: panel.format, tickCount: 4 } },
         color: { field: 'codec', type: 'nominal', title: null, scale: { domain: codecs }, sort: codecs },

@@ -66,7 +66,7 @@ describe('performance charts', () => {
     }));
     const texts = svgTexts(await renderChart(codecChart(rows)));
     expect(texts).toEqual(
-      expect.arrayContaining(['bytes in Valkey', 'decode (ms)', 'whole hit p50 (ms)', 'msgpack', 'json+gzip']),
+      expect.arrayContaining(['value bytes', 'decode (ms)', 'whole hit p50 (ms)', 'msgpack', 'json+gzip']),
     );
   });
 
