@@ -132,7 +132,8 @@ export async function runEvictionWorkload(server: PrivateValkey, workload: Evict
   try {
     await client.flushall();
     await client.config('SET', 'maxmemory-policy', workload.policy);
-    await client.config('SET', 'maxmemory', String(workload.maxmemoryBytes));
+    // Valkey takes whole bytes only.
+    await client.config('SET', 'maxmemory', String(Math.round(workload.maxmemoryBytes)));
     await client.config('RESETSTAT');
 
     let hits = 0;

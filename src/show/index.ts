@@ -45,11 +45,13 @@ export {
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';
 export {
+  alertChart,
   bytesPerRecordChart,
   codecChart,
   latencyOverTimeChart,
   serverDashboardChart,
   throughputChart,
+  type AlertPoint,
   type CodecFigures,
   type RecordCost,
   type ServerPoint,

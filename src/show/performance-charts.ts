@@ -233,3 +233,60 @@ export function latencyOverTimeChart(samples: readonly ServerPoint[], options: C
     ],
   };
 }
+
+/** One reading of a memory alert (an experiments `AlertStep` is one). */
+export interface AlertPoint {
+  keys: number;
+  ratio: number;
+  status: string;
+  threshold: number;
+}
+
+/** Memory used as a share of maxmemory while a server fills, each reading coloured by the alert's answer. */
+export function alertChart(points: readonly AlertPoint[], options: ChartOptions = {}): ChartSpec {
+  requireSome(points, 'alert chart', 'points');
+  const threshold = points[0]!.threshold;
+  const statuses = [...new Set(points.map((p) => p.status))];
+  return {
+    ...chartFrame(options, {
+      title: 'Memory alert while the server fills',
+      subtitle: `used_memory ÷ maxmemory after each batch of keys; dashed: the ${Math.round(threshold * 100)}% threshold`,
+      width: 480,
+      height: 240,
+    }),
+    layer: [
+      {
+        data: { values: points.map((p) => ({ keys: p.keys, ratio: p.ratio, status: p.status })) },
+        mark: { type: 'line', point: { size: 36, filled: true }, strokeWidth: 1, color: '#999' },
+        encoding: {
+          x: { field: 'keys', type: 'quantitative', axis: { title: 'keys written', format: ',d' } },
+          y: {
+            field: 'ratio',
+            type: 'quantitative',
+            scale: { domain: [0, 1] },
+            axis: { title: 'share of maxmemory', format: '.0%' },
+          },
+        },
+      },
+      {
+        data: { values: points.map((p) => ({ keys: p.keys, ratio: p.ratio, status: p.status })) },
+        mark: { type: 'point', size: 50, filled: true },
+        encoding: {
+          x: { field: 'keys', type: 'quantitative' },
+          y: { field: 'ratio', type: 'quantitative' },
+          color: {
+            field: 'status',
+            type: 'nominal',
+            title: 'alert says',
+            scale: { domain: statuses, range: statuses.map((s) => (s === 'ALERT' ? '#b42318' : '#4e79a7')) },
+          },
+        },
+      },
+      {
+        data: { values: [{ threshold }] },
+        mark: { type: 'rule', strokeDash: [6, 4], color: '#b42318' },
+        encoding: { y: { field: 'threshold', type: 'quantitative' } },
+      },
+    ],
+  };
+}

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { LabError } from '../../src/errors';
 import {
+  alertChart,
   bytesPerRecordChart,
   codecChart,
   latencyOverTimeChart,
@@ -76,5 +77,16 @@ describe('performance charts', () => {
       expect.arrayContaining(['used memory (MB)', 'keys evicted (cumulative)', 'hit ratio since previous sample']),
     );
     expect(svgTexts(await renderChart(latencyOverTimeChart(samples)))).toContain('Latency over time');
+  });
+
+  it('alert: the readings over the threshold line, coloured by what the alert said', async () => {
+    const points = [0.5, 0.7, 0.85].map((ratio, i) => ({
+      keys: i * 100,
+      ratio,
+      status: ratio > 0.8 ? 'ALERT' : 'OK',
+      threshold: 0.8,
+    }));
+    const texts = svgTexts(await renderChart(alertChart(points)));
+    expect(texts).toEqual(expect.arrayContaining(['Memory alert while the server fills', 'ALERT', 'OK']));
   });
 });
