@@ -102,28 +102,37 @@ export async function fillWatchingAlert(
 /** A Lua loop that does nothing `ARGV[1]` times: a script that holds the server for a while. */
 export const BUSY_LOOP_LUA = 'local n = tonumber(ARGV[1]) for i = 1, n do end return n';
 
+/** Microseconds the server has spent in EVAL so far (INFO commandstats): its own clock, not the client's. */
+async function evalMicros(client: Redis): Promise<number> {
+  return Number(/cmdstat_eval:calls=\d+,usec=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0);
+}
+
 /**
- * Runs a script that keeps the (single-threaded) server busy for about `targetMs`: every other client
- * waits meanwhile. Calibrates the loop first on this machine. Only for a server the lab started.
+ * Runs a script that keeps the (single-threaded) server busy for at least `targetMs` by the server's own
+ * accounting: every other client waits meanwhile. The loop length is found by trying: a client-side
+ * timing would be stretched on a busy machine, the server's time of the script is not. Only for a
+ * server the lab started.
  */
 export async function runSlowScript(
   client: Redis,
   targetMs: number,
-): Promise<{ iterations: number; elapsedMs: number }> {
-  // The fastest of three short probes: on a busy machine a single timing can be stretched many times over.
-  // Each probe stays well below the usual 10 ms slowlog threshold so it does not log itself.
-  const probe = 200_000;
-  let fastest = Number.POSITIVE_INFINITY;
-  for (let i = 0; i < 3; i++) {
+): Promise<{ iterations: number; serverMs: number; elapsedMs: number }> {
+  let iterations = 200_000;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const before = await evalMicros(client);
     const started = performance.now();
-    await client.eval(BUSY_LOOP_LUA, 0, String(probe));
-    fastest = Math.min(fastest, performance.now() - started);
+    await client.eval(BUSY_LOOP_LUA, 0, String(iterations));
+    const elapsedMs = performance.now() - started;
+    const serverMs = ((await evalMicros(client)) - before) / 1000;
+    if (serverMs >= targetMs) return { iterations, serverMs, elapsedMs };
+    // Aim a little past the target; grow at least 1.5× and at most 20× per try.
+    const factor = Math.min(20, Math.max(1.5, (targetMs * 1.2) / Math.max(serverMs, 0.01)));
+    iterations = Math.ceil(iterations * factor);
   }
-  const perMs = probe / Math.max(0.05, fastest);
-  const iterations = Math.max(1, Math.round(perMs * targetMs));
-  const t0 = performance.now();
-  await client.eval(BUSY_LOOP_LUA, 0, String(iterations));
-  return { iterations, elapsedMs: performance.now() - t0 };
+  throw new LabError({
+    what: `A busy loop of ${iterations} iterations still ran shorter than ${targetMs} ms`,
+    fix: 'Ask for a shorter target.',
+  });
 }
 
 /** One event of the latency monitor (LATENCY LATEST). */

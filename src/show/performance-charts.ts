@@ -164,7 +164,10 @@ export interface ServerPoint {
 const DASHBOARD_PANELS = [
   { panel: 'ops/s (instantaneous_ops_per_sec)', value: (p: ServerPoint) => p.opsPerSecond },
   { panel: 'used memory (MB)', value: (p: ServerPoint) => p.usedMemoryBytes / (1024 * 1024) },
-  { panel: 'hit ratio since previous sample', value: (p: ServerPoint) => p.intervalHitRatio },
+  {
+    panel: 'hit % since previous sample',
+    value: (p: ServerPoint) => (p.intervalHitRatio === undefined ? undefined : p.intervalHitRatio * 100),
+  },
   { panel: 'keys expired (cumulative)', value: (p: ServerPoint) => p.expiredKeys },
   { panel: 'keys evicted (cumulative)', value: (p: ServerPoint) => p.evictedKeys },
   { panel: 'connected clients', value: (p: ServerPoint) => p.connectedClients },

@@ -81,7 +81,7 @@ describe('slow commands and the latency monitor', () => {
     await valkey.set('quick', '1');
     await valkey.get('quick');
     const slow = await runSlowScript(valkey, 60);
-    expect(slow.elapsedMs).toBeGreaterThan(20);
+    expect(slow.serverMs).toBeGreaterThanOrEqual(60);
     const entries = await readSlowlog(valkey, 10);
     expect(entries.some((e) => e.command[0]?.toUpperCase() === 'EVAL' && e.durationMicros >= 10_000)).toBe(true);
     expect(entries.some((e) => e.command[0]?.toUpperCase() === 'GET')).toBe(false);

@@ -74,7 +74,7 @@ describe('performance charts', () => {
   it('server dashboard and latency over time render every panel', async () => {
     const dashboard = svgTexts(await renderChart(serverDashboardChart(samples)));
     expect(dashboard).toEqual(
-      expect.arrayContaining(['used memory (MB)', 'keys evicted (cumulative)', 'hit ratio since previous sample']),
+      expect.arrayContaining(['used memory (MB)', 'keys evicted (cumulative)', 'hit % since previous sample']),
     );
     expect(svgTexts(await renderChart(latencyOverTimeChart(samples)))).toContain('Latency over time');
   });
