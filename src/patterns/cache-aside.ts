@@ -2,12 +2,14 @@
 
 import type { ValkeyClient } from '../valkey/client';
 import { LabError, errorMessage } from '../errors';
+import type { Codec } from './codecs';
 
 /**
  * How a read went:
  * - `hit`: the cache had a valid entry;
  * - `miss`: it had none, so the loader ran and the entry was written;
- * - `malformed`: it had an entry that was not valid JSON of the expected shape; treated as a miss and replaced;
+ * - `malformed`: it had an entry that was not valid JSON (or its codec's format) of the expected shape; treated as a
+ *   miss and replaced;
  * - `cache-error`: Valkey failed (down, timeout...); the loader's answer is returned and nothing is cached.
  */
 export type CacheOutcome = 'hit' | 'miss' | 'malformed' | 'cache-error';
@@ -37,11 +39,18 @@ export type CacheAside = <T>(
   options?: CacheAsideOptions<T>,
 ) => Promise<CacheRead<T>>;
 
+export interface CacheAsideSetup {
+  /** How values become bytes in Valkey (see codecs.ts). Default: JSON text, as SET stores it. */
+  codec?: Codec;
+}
+
 /**
- * A cache-aside reader on `valkey`. Values are stored as JSON strings with SET .. EX, so every entry
- * expires. A cache failure never fails the read: the database answers instead and the read says why.
+ * A cache-aside reader on `valkey`. Values are stored as JSON strings (or with `setup.codec`) with
+ * SET .. EX, so every entry expires. A cache failure never fails the read: the database answers
+ * instead and the read says why.
  */
-export function createCacheAside(valkey: ValkeyClient): CacheAside {
+export function createCacheAside(valkey: ValkeyClient, setup: CacheAsideSetup = {}): CacheAside {
+  const { codec } = setup;
   return async function cacheAside<T>(
     key: string,
     ttlSeconds: number,
@@ -63,23 +72,26 @@ export function createCacheAside(valkey: ValkeyClient): CacheAside {
       ...(problem ? { problem } : {}),
     });
 
-    let cached: string | null;
+    let cached: string | Buffer | null;
     try {
-      cached = await valkey.get(key);
+      // A codec reads raw bytes: binary formats are not valid UTF-8 text.
+      cached = codec ? await valkey.getBuffer(key) : await valkey.get(key);
     } catch (error) {
       return done(await load(), 'cache-error', `GET failed: ${errorMessage(error)}`);
     }
 
     let problem: string | undefined;
     if (cached !== null) {
-      const parsed = parseEntry(cached, options.isValid);
+      const parsed = codec
+        ? decodeEntry(codec, cached as Buffer, options.isValid)
+        : parseEntry(cached as string, options.isValid);
       if (parsed.ok) return done(parsed.value, 'hit');
       problem = parsed.problem;
     }
 
     const value = await load();
     try {
-      await valkey.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+      await valkey.set(key, codec ? codec.encode(value) : JSON.stringify(value), 'EX', ttlSeconds);
     } catch (error) {
       return done(value, 'cache-error', `SET failed: ${errorMessage(error)}`);
     }
@@ -93,6 +105,21 @@ function parseEntry<T>(text: string, isValid?: ShapeCheck<T>): { ok: true; value
     value = JSON.parse(text);
   } catch {
     return { ok: false, problem: `entry is not valid JSON (${JSON.stringify(text.slice(0, 40))}...)` };
+  }
+  if (isValid && !isValid(value)) return { ok: false, problem: 'entry does not have the expected shape' };
+  return { ok: true, value: value as T };
+}
+
+function decodeEntry<T>(
+  codec: Codec,
+  bytes: Buffer,
+  isValid?: ShapeCheck<T>,
+): { ok: true; value: T } | { ok: false; problem: string } {
+  let value: unknown;
+  try {
+    value = codec.decode(bytes);
+  } catch {
+    return { ok: false, problem: `entry is not valid ${codec.name} (${bytes.length} bytes)` };
   }
   if (isValid && !isValid(value)) return { ok: false, problem: 'entry does not have the expected shape' };
   return { ok: true, value: value as T };

@@ -42,3 +42,4 @@ export * from './write-behind-drill';
 export * from './near-cache';
 export * from './hierarchy';
 export * from './hit-rate';
+export * from './codecs';

@@ -68,3 +68,16 @@ export { stampedeChart, type StampedePoint } from './stampede-charts';
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';
 export { drillTimelineChart } from './advanced-charts';
+export {
+  alertChart,
+  bytesPerRecordChart,
+  codecChart,
+  latencyOverTimeChart,
+  serverDashboardChart,
+  throughputChart,
+  type AlertPoint,
+  type CodecFigures,
+  type RecordCost,
+  type BatchThroughputPoint,
+  type ServerPoint,
+} from './performance-charts';

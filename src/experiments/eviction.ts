@@ -1,0 +1,190 @@
+// Eviction policies compared: a seeded Zipf workload replayed on a private server under maxmemory, per policy.
+
+import { performance } from 'node:perf_hooks';
+import Redis from 'iovalkey';
+import { LabError } from '../errors';
+import { zipfKeys } from '../measure/keys';
+import { parseInfo } from '../valkey/info';
+import type { PrivateValkey } from '../valkey/server';
+
+/** The policies the lab compares (Valkey also has volatile-lfu and volatile-random). */
+export const EVICTION_POLICIES = [
+  'allkeys-lru',
+  'allkeys-lfu',
+  'allkeys-random',
+  'volatile-lru',
+  'volatile-ttl',
+  'noeviction',
+] as const;
+export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
+
+/** Key ranks 0..n-1 drawn with Zipf's law from a seed (rank 0 the most popular), as a plain function. */
+export function zipfSampler(n: number, exponent: number, seed: number): () => number {
+  const sampler = zipfKeys({ n, s: exponent, seed });
+  return () => sampler.next();
+}
+
+export interface EvictionWorkload {
+  policy: EvictionPolicy;
+  /** maxmemory in bytes for this run. */
+  maxmemoryBytes: number;
+  /** Distinct keys the workload can ask for. Default 10,000. */
+  keys?: number;
+  /** Requests replayed before counting, so the cache is full when the measured ones start. Default 10,000. */
+  warmupRequests?: number;
+  /** Requests counted. Default 20,000. */
+  requests?: number;
+  /**
+   * Popularity drifts: every `driftEvery` requests (default 5,000) the ranking moves on by `driftKeys`
+   * keys (default 2% of them), so new keys become hot and old ones cool down, as flight dates do.
+   * Pass driftKeys 0 for a ranking that never changes.
+   */
+  driftEvery?: number;
+  driftKeys?: number;
+  /** Size of each cached value. Default 200 bytes. */
+  valueBytes?: number;
+  /** Zipf exponent. Default 1.0. */
+  exponent?: number;
+  /** Same seed, same request sequence for every policy. Default 42. */
+  seed?: number;
+  /** Requests per pipeline (one round trip for the GETs, one for the SETs of the misses). Default 250. */
+  batchSize?: number;
+  /** TTL of every entry, in seconds: volatile-* policies only evict keys that have one. Default 3600. */
+  ttlSeconds?: number;
+}
+
+export interface EvictionRun {
+  policy: EvictionPolicy;
+  maxmemoryBytes: number;
+  /** Counted requests (GETs). */
+  requests: number;
+  hits: number;
+  misses: number;
+  /** hits / requests. */
+  hitRatio: number;
+  /** Keys the server evicted during the whole run (INFO stats evicted_keys). */
+  evictedKeys: number;
+  /** SETs the server refused (OOM: noeviction with a full memory), during the counted requests. */
+  writeErrors: number;
+  /** The first refusal, as the server worded it. */
+  firstWriteError?: string;
+  /** Keys left at the end (DBSIZE) and memory in use (used_memory). */
+  keysAtEnd: number;
+  usedMemoryBytes: number;
+  /** Commands sent (GETs + SETs, warm-up included) per second of wall time. */
+  opsPerSecond: number;
+  elapsedMs: number;
+}
+
+/**
+ * Replays a cache-aside workload — GET a Zipf-chosen key; on a miss, SET it with a TTL — on a private
+ * server set to `policy` and `maxmemoryBytes`. The server is flushed and its statistics reset first:
+ * only pass a server the lab started (this function sends FLUSHALL and CONFIG SET).
+ */
+export async function runEvictionWorkload(server: PrivateValkey, workload: EvictionWorkload): Promise<EvictionRun> {
+  const keys = workload.keys ?? 10_000;
+  const warmup = workload.warmupRequests ?? 10_000;
+  const requests = workload.requests ?? 20_000;
+  const batchSize = workload.batchSize ?? 250;
+  const driftEvery = workload.driftEvery ?? 5_000;
+  const driftKeys = workload.driftKeys ?? Math.round(keys * 0.02);
+  const ttl = workload.ttlSeconds ?? 3600;
+  const value = 'v'.repeat(workload.valueBytes ?? 200);
+  if (!(EVICTION_POLICIES as readonly string[]).includes(workload.policy)) {
+    throw new LabError({
+      what: `Unknown eviction policy "${workload.policy}"`,
+      fix: `Use one of ${EVICTION_POLICIES.join(', ')}.`,
+    });
+  }
+  const next = zipfSampler(keys, workload.exponent ?? 1, workload.seed ?? 42);
+
+  const client = new Redis(server.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await client.connect();
+  try {
+    await client.flushall();
+    await client.config('SET', 'maxmemory-policy', workload.policy);
+    // Valkey takes whole bytes only.
+    await client.config('SET', 'maxmemory', String(Math.round(workload.maxmemoryBytes)));
+    await client.config('RESETSTAT');
+
+    let hits = 0;
+    let misses = 0;
+    let writeErrors = 0;
+    let firstWriteError: string | undefined;
+    let commands = 0;
+    const started = performance.now();
+    for (let done = 0; done < warmup + requests; done += batchSize) {
+      const counted = done >= warmup;
+      const batch = Array.from({ length: Math.min(batchSize, warmup + requests - done) }, (_, i) => {
+        const offset = Math.floor((done + i) / driftEvery) * driftKeys;
+        return `item:${(next() + offset) % keys}`;
+      });
+      const reads = await client.pipeline(batch.map((key) => ['get', key])).exec();
+      const missed = batch.filter((_, i) => (reads?.[i]?.[1] ?? null) === null);
+      commands += batch.length + missed.length;
+      if (counted) {
+        hits += batch.length - missed.length;
+        misses += missed.length;
+      }
+      if (missed.length === 0) continue;
+      const writes = await client.pipeline(missed.map((key) => ['set', key, value, 'EX', ttl])).exec();
+      for (const [error] of writes ?? []) {
+        if (!error || !counted) continue;
+        writeErrors += 1;
+        firstWriteError ??= error.message;
+      }
+    }
+    const elapsedMs = performance.now() - started;
+    const info = parseInfo(await client.info());
+    return {
+      policy: workload.policy,
+      maxmemoryBytes: workload.maxmemoryBytes,
+      requests,
+      hits,
+      misses,
+      hitRatio: requests > 0 ? hits / requests : 0,
+      evictedKeys: Number(info.stats.evicted_keys ?? 0),
+      writeErrors,
+      ...(firstWriteError ? { firstWriteError } : {}),
+      keysAtEnd: await client.dbsize(),
+      usedMemoryBytes: Number(info.memory.used_memory ?? 0),
+      opsPerSecond: commands / (elapsedMs / 1000),
+      elapsedMs,
+    };
+  } finally {
+    client.disconnect();
+  }
+}
+
+/**
+ * The memory an empty private server already uses (used_memory after FLUSHALL): maxmemory counts it
+ * too, so the lab sizes its limits as this baseline plus room for data.
+ */
+export async function baselineMemory(server: PrivateValkey): Promise<number> {
+  const client = new Redis(server.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
+  await client.connect();
+  try {
+    await client.flushall();
+    await client.config('SET', 'maxmemory', '0');
+    return Number(parseInfo(await client.info('memory')).memory.used_memory ?? 0);
+  } finally {
+    client.disconnect();
+  }
+}
+
+/** Every policy at every memory limit, one after the other on the same private server. */
+export async function compareEvictionPolicies(
+  server: PrivateValkey,
+  options: Omit<EvictionWorkload, 'policy' | 'maxmemoryBytes'> & {
+    policies?: readonly EvictionPolicy[];
+    maxmemoryBytes: readonly number[];
+  },
+): Promise<EvictionRun[]> {
+  const runs: EvictionRun[] = [];
+  for (const policy of options.policies ?? EVICTION_POLICIES) {
+    for (const maxmemoryBytes of options.maxmemoryBytes) {
+      runs.push(await runEvictionWorkload(server, { ...options, policy, maxmemoryBytes }));
+    }
+  }
+  return runs;
+}

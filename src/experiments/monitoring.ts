@@ -1,0 +1,317 @@
+// Monitoring: INFO sampled while a workload runs, the memory alert in Lua, the latency monitor, SLOWLOG and COMMANDLOG.
+
+import { performance } from 'node:perf_hooks';
+import type Redis from 'iovalkey';
+import { LabError, errorMessage } from '../errors';
+import { parseInfo } from '../valkey/info';
+import { zipfSampler } from './eviction';
+
+/**
+ * The guide's alert (Step 23) as written: it reads maxmemory with CONFIG GET, which Valkey and Redis
+ * refuse inside a script ("not allowed from script"). Kept to show that refusal.
+ */
+export const GUIDE_MEMORY_ALERT_LUA = `local memory_usage = redis.call('INFO', 'memory')
+local used_memory = string.match(memory_usage, 'used_memory:(%d+)')
+local max_memory = redis.call('CONFIG', 'GET', 'maxmemory')[2]
+if tonumber(used_memory) > tonumber(max_memory) * 0.8 then
+    return 'ALERT: Memory usage above 80%'
+else
+    return 'Memory usage OK'
+end`;
+
+/**
+ * The lab's alert: both figures come from INFO memory (which a script may read), the threshold is
+ * ARGV[1], and a server without a limit (maxmemory 0) says so instead of alerting on every call.
+ * Returns { status, used_memory, maxmemory }.
+ */
+export const MEMORY_ALERT_LUA = `local info = redis.call('INFO', 'memory')
+local used = tonumber(string.match(info, 'used_memory:(%d+)'))
+local max = tonumber(string.match(info, 'maxmemory:(%d+)'))
+local threshold = tonumber(ARGV[1])
+local status = 'OK'
+if max == 0 then
+    status = 'NO-LIMIT'
+elseif used > max * threshold then
+    status = 'ALERT'
+end
+return { status, used, max }`;
+
+export type AlertStatus = 'OK' | 'ALERT' | 'NO-LIMIT';
+
+export interface MemoryAlert {
+  status: AlertStatus;
+  usedBytes: number;
+  maxmemoryBytes: number;
+  /** used / maxmemory (0 without a limit). */
+  ratio: number;
+  threshold: number;
+}
+
+/** Runs the lab's alert script once (a read-only check: safe on any server). */
+export async function checkMemoryAlert(client: Redis, threshold = 0.8): Promise<MemoryAlert> {
+  if (!(threshold > 0 && threshold <= 1)) {
+    throw new LabError({
+      what: `An alert threshold must be a ratio in (0, 1], got ${threshold}`,
+      fix: 'Use 0.8 for 80%.',
+    });
+  }
+  const [status, used, max] = (await client.eval(MEMORY_ALERT_LUA, 0, String(threshold))) as [
+    AlertStatus,
+    number,
+    number,
+  ];
+  return { status, usedBytes: used, maxmemoryBytes: max, ratio: max > 0 ? used / max : 0, threshold };
+}
+
+export interface AlertStep extends MemoryAlert {
+  /** Keys written so far. */
+  keys: number;
+}
+
+/**
+ * Writes keys in batches and runs the alert after each one, until memory reaches `stopAt` of maxmemory:
+ * the record of when the alert fired. For a private server with a maxmemory: it fills it with
+ * `fill:*` keys (`valueBytes` each).
+ */
+export async function fillWatchingAlert(
+  client: Redis,
+  options: { threshold?: number; stopAt?: number; valueBytes?: number; batch?: number; maxSteps?: number } = {},
+): Promise<AlertStep[]> {
+  const threshold = options.threshold ?? 0.8;
+  const stopAt = options.stopAt ?? 0.92;
+  const batch = options.batch ?? 100;
+  const value = 'x'.repeat(options.valueBytes ?? 1000);
+  const steps: AlertStep[] = [{ keys: 0, ...(await checkMemoryAlert(client, threshold)) }];
+  if (steps[0]!.status === 'NO-LIMIT') {
+    throw new LabError({
+      what: 'The server has no maxmemory, so the alert can never fire',
+      fix: 'Start a private server with a maxmemory.',
+    });
+  }
+  let keys = 0;
+  for (let i = 0; i < (options.maxSteps ?? 500) && steps.at(-1)!.ratio < stopAt; i++) {
+    const pipeline = client.pipeline();
+    for (let k = 0; k < batch; k++) pipeline.set(`fill:${keys + k}`, value);
+    await pipeline.exec();
+    keys += batch;
+    steps.push({ keys, ...(await checkMemoryAlert(client, threshold)) });
+  }
+  return steps;
+}
+
+/** A Lua loop that does nothing `ARGV[1]` times: a script that holds the server for a while. */
+export const BUSY_LOOP_LUA = 'local n = tonumber(ARGV[1]) for i = 1, n do end return n';
+
+/** Microseconds the server has spent in EVAL so far (INFO commandstats): its own clock, not the client's. */
+async function evalMicros(client: Redis): Promise<number> {
+  return Number(/cmdstat_eval:calls=\d+,usec=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0);
+}
+
+/**
+ * Runs a script that keeps the (single-threaded) server busy for at least `targetMs` by the server's own
+ * accounting: every other client waits meanwhile. The loop length is found by trying: a client-side
+ * timing would be stretched on a busy machine, the server's time of the script is not. Only for a
+ * server the lab started.
+ */
+export async function runSlowScript(
+  client: Redis,
+  targetMs: number,
+): Promise<{ iterations: number; serverMs: number; elapsedMs: number }> {
+  let iterations = 200_000;
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const before = await evalMicros(client);
+    const started = performance.now();
+    await client.eval(BUSY_LOOP_LUA, 0, String(iterations));
+    const elapsedMs = performance.now() - started;
+    const serverMs = ((await evalMicros(client)) - before) / 1000;
+    if (serverMs >= targetMs) return { iterations, serverMs, elapsedMs };
+    // Aim a little past the target; grow at least 1.5× and at most 20× per try.
+    const factor = Math.min(20, Math.max(1.5, (targetMs * 1.2) / Math.max(serverMs, 0.01)));
+    iterations = Math.ceil(iterations * factor);
+  }
+  throw new LabError({
+    what: `A busy loop of ${iterations} iterations still ran shorter than ${targetMs} ms`,
+    fix: 'Ask for a shorter target.',
+  });
+}
+
+/** One event of the latency monitor (LATENCY LATEST). */
+export interface LatencyEvent {
+  event: string;
+  at: Date;
+  latestMs: number;
+  maxMs: number;
+}
+
+export async function latencyLatest(client: Redis): Promise<LatencyEvent[]> {
+  const rows = (await client.call('LATENCY', 'LATEST')) as Array<[string, number, number, number]>;
+  return rows.map(([event, at, latestMs, maxMs]) => ({ event, at: new Date(at * 1000), latestMs, maxMs }));
+}
+
+/** LATENCY HISTORY of one event: when it happened and how long it took. */
+export async function latencyHistory(client: Redis, event: string): Promise<Array<{ at: Date; ms: number }>> {
+  const rows = (await client.call('LATENCY', 'HISTORY', event)) as Array<[number, number]>;
+  return rows.map(([at, ms]) => ({ at: new Date(at * 1000), ms }));
+}
+
+/** One entry of SLOWLOG GET (or COMMANDLOG GET ... slow, which has the same shape). */
+export interface SlowEntry {
+  id: number;
+  at: Date;
+  /** Time the command spent executing on the server, in microseconds (network and queueing not included). */
+  durationMicros: number;
+  /** The command and its arguments (long ones cut by the server). */
+  command: string[];
+  client: string;
+  clientName: string;
+}
+
+function slowEntries(rows: unknown): SlowEntry[] {
+  return (rows as Array<[number, number, number, string[], string?, string?]>).map(
+    ([id, at, durationMicros, command, client, clientName]) => ({
+      id,
+      at: new Date(at * 1000),
+      durationMicros,
+      command: command.map(String),
+      client: client ?? '',
+      clientName: clientName ?? '',
+    }),
+  );
+}
+
+/** SLOWLOG GET `count`: the most recent commands slower than slowlog-log-slower-than. Read only. */
+export async function readSlowlog(client: Redis, count = 10): Promise<SlowEntry[]> {
+  return slowEntries(await client.call('SLOWLOG', 'GET', String(count)));
+}
+
+/**
+ * Whether the server has COMMANDLOG (Valkey 8.1 and later: SLOWLOG's successor, which also logs large
+ * requests and replies). Asked of the server itself (COMMAND INFO), not guessed from a version.
+ */
+export async function hasCommandlog(client: Redis): Promise<boolean> {
+  const [info] = (await client.call('COMMAND', 'INFO', 'COMMANDLOG')) as unknown[];
+  return info !== null && info !== undefined;
+}
+
+/** COMMANDLOG GET `count` `type`, or undefined where the server has no COMMANDLOG. */
+export async function readCommandlog(
+  client: Redis,
+  type: 'slow' | 'large-request' | 'large-reply' = 'slow',
+  count = 10,
+): Promise<SlowEntry[] | undefined> {
+  if (!(await hasCommandlog(client))) return undefined;
+  return slowEntries(await client.call('COMMANDLOG', 'GET', String(count), type));
+}
+
+/** What the server looked like at one moment of a watched run. */
+export interface ServerSample {
+  /** Seconds since the watch started. */
+  at: number;
+  /** A PING's round trip from this client, in ms: what a request waited at that moment. */
+  pingMs: number;
+  opsPerSecond: number;
+  usedMemoryBytes: number;
+  /** Counters since the watch started (INFO stats minus the first sample's). */
+  hits: number;
+  misses: number;
+  expiredKeys: number;
+  evictedKeys: number;
+  connectedClients: number;
+  /** Hit ratio of the requests since the previous sample (undefined when there were none). */
+  intervalHitRatio?: number;
+}
+
+/**
+ * Samples `probe` every `intervalMs` for `durationMs` (a bounded loop) while `workload` runs on its own
+ * connection: one timed PING and one INFO per sample. The workload gets a `running()` callback and
+ * should stop when it returns false.
+ */
+export async function watchServer(
+  probe: Redis,
+  options: { durationMs: number; intervalMs?: number; workload?: (running: () => boolean) => Promise<unknown> },
+): Promise<ServerSample[]> {
+  const intervalMs = options.intervalMs ?? 250;
+  if (!(options.durationMs > 0) || options.durationMs > 60_000) {
+    throw new LabError({
+      what: `A watch lasts between 0 and 60 s, got ${options.durationMs} ms`,
+      fix: 'Use e.g. 5000.',
+    });
+  }
+  let running = true;
+  const work = options.workload?.(() => running);
+  const samples: ServerSample[] = [];
+  const started = performance.now();
+  let first: { hits: number; misses: number; expired: number; evicted: number } | undefined;
+  try {
+    while (performance.now() - started < options.durationMs) {
+      const t0 = performance.now();
+      await probe.ping();
+      const pingMs = performance.now() - t0;
+      const info = parseInfo(await probe.info());
+      const counters = {
+        hits: Number(info.stats.keyspace_hits ?? 0),
+        misses: Number(info.stats.keyspace_misses ?? 0),
+        expired: Number(info.stats.expired_keys ?? 0),
+        evicted: Number(info.stats.evicted_keys ?? 0),
+      };
+      first ??= counters;
+      const previous = samples.at(-1);
+      const hits = counters.hits - first.hits;
+      const misses = counters.misses - first.misses;
+      const requests = previous ? hits + misses - previous.hits - previous.misses : 0;
+      samples.push({
+        at: (t0 - started) / 1000,
+        pingMs,
+        opsPerSecond: Number(info.stats.instantaneous_ops_per_sec ?? 0),
+        usedMemoryBytes: Number(info.memory.used_memory ?? 0),
+        hits,
+        misses,
+        expiredKeys: counters.expired - first.expired,
+        evictedKeys: counters.evicted - first.evicted,
+        connectedClients: Number(info.clients?.connected_clients ?? 0),
+        ...(previous && requests > 0 ? { intervalHitRatio: (hits - previous.hits) / requests } : {}),
+      });
+      const wait = intervalMs - (performance.now() - t0);
+      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
+    }
+  } finally {
+    running = false;
+    await work?.catch((error: unknown) => {
+      throw new LabError({ what: `The workload failed while being watched: ${errorMessage(error)}`, cause: error });
+    });
+  }
+  return samples;
+}
+
+/**
+ * A cache-like workload for `watchServer`: pipelined GETs of Zipf-chosen keys, and a SET with a short
+ * TTL for each miss, so hits, misses, expiries (and, under maxmemory, evictions) all move.
+ */
+export function cacheWorkload(
+  client: Redis,
+  options: {
+    keys?: number;
+    batchSize?: number;
+    ttlSeconds?: number;
+    valueBytes?: number;
+    seed?: number;
+    pauseMs?: number;
+  } = {},
+): (running: () => boolean) => Promise<{ requests: number }> {
+  return async (running) => {
+    const next = zipfSampler(options.keys ?? 5_000, 1, options.seed ?? 7);
+    const value = 'v'.repeat(options.valueBytes ?? 300);
+    const ttl = options.ttlSeconds ?? 2;
+    let requests = 0;
+    while (running()) {
+      const batch = Array.from({ length: options.batchSize ?? 100 }, () => `work:${next()}`);
+      const reads = (await client.pipeline(batch.map((key) => ['get', key])).exec()) ?? [];
+      const missed = batch.filter((_, i) => reads[i]?.[1] === null);
+      if (missed.length > 0) await client.pipeline(missed.map((key) => ['set', key, value, 'EX', ttl])).exec();
+      requests += batch.length;
+      // A short pause leaves the probe's PING and INFO room between batches on a 2-core machine.
+      await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 2));
+    }
+    return { requests };
+  };
+}

@@ -1,0 +1,124 @@
+// Pipelining: throughput against batch size from this process, and valkey-benchmark's figures beside it.
+
+import { execFile } from 'node:child_process';
+import { performance } from 'node:perf_hooks';
+import { promisify } from 'node:util';
+import type Redis from 'iovalkey';
+import { LabError, errorMessage } from '../errors';
+
+const run = promisify(execFile);
+
+export interface PipelinePoint {
+  /** Commands per pipeline: one round trip carries this many. */
+  batchSize: number;
+  commands: number;
+  elapsedMs: number;
+  opsPerSecond: number;
+  /** Who measured it: this client ('node') or valkey-benchmark. */
+  source: string;
+}
+
+/**
+ * Sends `commands` GETs of `key` (which should exist) in pipelines of each batch size, one batch after
+ * the other on one connection, and reports commands per second. Batch size 1 is a plain round trip each.
+ */
+export async function throughputByBatchSize(
+  client: Redis,
+  key: string,
+  options: { batchSizes?: readonly number[]; commands?: number } = {},
+): Promise<PipelinePoint[]> {
+  const commands = options.commands ?? 10_000;
+  const points: PipelinePoint[] = [];
+  for (const batchSize of options.batchSizes ?? [1, 10, 50, 100, 500]) {
+    if (!Number.isInteger(batchSize) || batchSize < 1)
+      throw new LabError({ what: `Batch size ${batchSize} is not a positive whole number` });
+    // A short untimed warm-up, so the first size does not pay for connection and JIT start-up.
+    await client.pipeline(Array.from({ length: Math.min(batchSize, 100) }, () => ['get', key])).exec();
+    const started = performance.now();
+    for (let sent = 0; sent < commands; sent += batchSize) {
+      const size = Math.min(batchSize, commands - sent);
+      if (size === 1) await client.get(key);
+      else await client.pipeline(Array.from({ length: size }, () => ['get', key])).exec();
+    }
+    const elapsedMs = performance.now() - started;
+    points.push({
+      batchSize,
+      commands,
+      elapsedMs,
+      opsPerSecond: commands / (elapsedMs / 1000),
+      source: 'node (iovalkey)',
+    });
+  }
+  return points;
+}
+
+/** One line of `valkey-benchmark -q`: a test, its throughput and (newer versions) its median latency. */
+export interface BenchmarkLine {
+  test: string;
+  requestsPerSecond: number;
+  p50Ms?: number;
+}
+
+/**
+ * Parses `valkey-benchmark -q` output. Progress lines are overwritten with carriage returns, so only
+ * each test's final "X: N requests per second" line counts.
+ */
+export function parseBenchmarkOutput(output: string): BenchmarkLine[] {
+  const lines: BenchmarkLine[] = [];
+  for (const line of output.split(/[\r\n]+/)) {
+    const match = /^\s*([A-Z][\w ()-]*?):\s+([\d.]+) requests per second(?:, p50=([\d.]+) msec)?/.exec(line);
+    if (!match) continue;
+    lines.push({
+      test: match[1]!,
+      requestsPerSecond: Number(match[2]),
+      ...(match[3] !== undefined ? { p50Ms: Number(match[3]) } : {}),
+    });
+  }
+  return lines;
+}
+
+/**
+ * Runs valkey-benchmark against a server the lab started: `-q -c clients -n requests -P pipeline -t tests`.
+ * It writes its own keys (key:__rand_int__), so never point it at a server you share.
+ */
+export async function runValkeyBenchmark(
+  port: number,
+  options: { tests?: readonly string[]; requests?: number; pipeline?: number; clients?: number } = {},
+): Promise<{ args: string[]; lines: BenchmarkLine[] }> {
+  const binary = process.env.VALKEY_BENCHMARK_BIN ?? 'valkey-benchmark';
+  const args = [
+    '-h',
+    '127.0.0.1',
+    '-p',
+    String(port),
+    '-q',
+    '-c',
+    String(options.clients ?? 1),
+    '-n',
+    String(options.requests ?? 10_000),
+    '-P',
+    String(options.pipeline ?? 1),
+    '-t',
+    (options.tests ?? ['get']).join(','),
+  ];
+  let stdout: string;
+  try {
+    ({ stdout } = await run(binary, args, { timeout: 60_000 }));
+  } catch (error) {
+    throw new LabError({
+      what: `${binary} failed: ${errorMessage(error)}`,
+      where: `127.0.0.1:${port}`,
+      fix: 'Install valkey-tools (it ships valkey-benchmark), or set VALKEY_BENCHMARK_BIN.',
+      cause: error,
+    });
+  }
+  const lines = parseBenchmarkOutput(stdout);
+  if (lines.length === 0) {
+    throw new LabError({
+      what: `${binary} printed no result line`,
+      where: `127.0.0.1:${port}`,
+      fix: `Run ${binary} ${args.join(' ')} by hand to see why.`,
+    });
+  }
+  return { args, lines };
+}

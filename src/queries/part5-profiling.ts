@@ -1,0 +1,65 @@
+// Part 5's and the troubleshooting section's SQL: the guide's per-country statistics, and who is connected.
+
+import type { GuideQuery } from './guide-query';
+
+/** The guide's profiling query (Part 5, Step 19): airports and mean altitude per country, top ten. */
+export const countryAirportStats: GuideQuery<Record<string, never>> = {
+  name: 'countryAirportStats',
+  guideStep: 'Part 5, Step 19',
+  description:
+    'The ten countries with the most airports, with their mean altitude: a scan and a GROUP BY over airport_geo.',
+  defaults: {},
+  mysql: {
+    sql: `SELECT
+    ag.country,
+    COUNT(*) AS airport_count,
+    AVG(ag.altitude) AS avg_altitude
+FROM airport_geo ag
+WHERE ag.country IS NOT NULL
+GROUP BY ag.country
+ORDER BY airport_count DESC
+LIMIT 10`,
+    params: [],
+  },
+  postgres: {
+    sql: `SELECT
+    ag.country,
+    COUNT(*) AS airport_count,
+    AVG(ag.altitude) AS avg_altitude
+FROM airport_geo ag
+WHERE ag.country IS NOT NULL
+GROUP BY ag.country
+ORDER BY airport_count DESC
+LIMIT 10`,
+    params: [],
+  },
+};
+
+/**
+ * The troubleshooting section's SHOW PROCESSLIST, as one query with the same columns on both engines:
+ * the sessions on the lab's database, what each is doing and for how long.
+ */
+export const activeSessions: GuideQuery<Record<string, never>> = {
+  name: 'activeSessions',
+  guideStep: 'Troubleshooting, Performance Issues',
+  description:
+    "Sessions connected to the lab's database: state, seconds in that state, and the start of their statement.",
+  defaults: {},
+  mysql: {
+    sql: `SELECT ID AS id, USER AS user_name, COMMAND AS command, TIME AS seconds, STATE AS state,
+    LEFT(INFO, 80) AS query
+FROM information_schema.PROCESSLIST
+WHERE DB = DATABASE()
+ORDER BY TIME DESC`,
+    params: [],
+  },
+  postgres: {
+    sql: `SELECT pid AS id, usename AS user_name, state AS command,
+    COALESCE(EXTRACT(EPOCH FROM now() - state_change)::int, 0) AS seconds, wait_event AS state,
+    LEFT(query, 80) AS query
+FROM pg_stat_activity
+WHERE datname = current_database()
+ORDER BY seconds DESC`,
+    params: [],
+  },
+};
