@@ -2,6 +2,7 @@
 
 import type { Row, SqlEngine } from '../db/engine';
 import { planNodes, type ExplainResult } from '../db/explain';
+import type { EngineKind } from '../db/kinds';
 
 export interface QueryProfile {
   /** The statement that produced the figures (ANALYZE FORMAT=JSON or EXPLAIN (ANALYZE, BUFFERS ...)). */
@@ -48,28 +49,38 @@ export async function profileQuery(
   const rowsRead = nodes.reduce((sum, node) => sum + (node.rowsRead ?? 0), 0);
   const plain = await engine.query(sql, params);
   const client = { clientMs: plain.elapsedMs, rowsReturned: plain.rows.length, rows: plain.rows };
-  if (engine.kind === 'postgres') {
+  return { ...client, rowsRead, explain, ...(await SERVER_FIGURES[engine.kind](engine, sql, params, explain)) };
+}
+
+type ServerFigures = Pick<
+  QueryProfile,
+  'statement' | 'serverMs' | 'planningMs' | 'sharedHitBlocks' | 'sharedReadBlocks'
+>;
+
+/** Each engine's profiler reports the server's own time its own way. */
+const SERVER_FIGURES: Record<
+  EngineKind,
+  (engine: SqlEngine, sql: string, params: readonly unknown[], explain: ExplainResult) => Promise<ServerFigures>
+> = {
+  // MariaDB: ANALYZE FORMAT=JSON has already run; its query block carries the total time.
+  mysql: async (_engine, _sql, _params, explain) => {
+    const block = (explain.raw as Record<string, unknown>).query_block;
+    const stepsMs = planNodes(explain.plan).reduce((sum, node) => sum + (node.actualMs ?? 0), 0);
+    return { statement: explain.sql, serverMs: numberAt(block, 'r_total_time_ms') ?? stepsMs };
+  },
+  // PostgreSQL: once more with BUFFERS, for the pages each step found in memory or read.
+  postgres: async (engine, sql, params) => {
     const statement = `EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`;
     const { rows } = await engine.query<{ 'QUERY PLAN': unknown }>(statement, params);
     const top = (rows[0]?.['QUERY PLAN'] as unknown[] | undefined)?.[0];
     const plan = top && typeof top === 'object' ? (top as Record<string, unknown>).Plan : undefined;
+    const planningMs = numberAt(top, 'Planning Time');
     return {
       statement,
       serverMs: numberAt(top, 'Execution Time') ?? 0,
-      ...(numberAt(top, 'Planning Time') !== undefined ? { planningMs: numberAt(top, 'Planning Time')! } : {}),
-      ...client,
-      rowsRead,
+      ...(planningMs !== undefined ? { planningMs } : {}),
       sharedHitBlocks: numberAt(plan, 'Shared Hit Blocks') ?? 0,
       sharedReadBlocks: numberAt(plan, 'Shared Read Blocks') ?? 0,
-      explain,
     };
-  }
-  const block = (explain.raw as Record<string, unknown>).query_block;
-  return {
-    statement: explain.sql,
-    serverMs: numberAt(block, 'r_total_time_ms') ?? nodes.reduce((sum, node) => sum + (node.actualMs ?? 0), 0),
-    ...client,
-    rowsRead,
-    explain,
-  };
-}
+  },
+};
