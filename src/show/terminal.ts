@@ -12,6 +12,11 @@ export interface TerminalCommand {
   note: string;
 }
 
+/** The client for a MySQL server; for MariaDB (or when the flavor is not known) the `mariadb` client is the default. */
+const MYSQL_SIDE: Partial<Record<Flavor, { client: string; server: string }>> = {
+  mysql: { client: 'mysql', server: 'MySQL' },
+};
+
 /**
  * The `mariadb`/`mysql`, `psql` and `valkey-cli` commands that reach the servers this configuration names,
  * as the lab user, in the lab's database. Passwords are never part of a command: the clients ask for them
@@ -20,10 +25,10 @@ export interface TerminalCommand {
  */
 export function terminalCommands(config: LabConfig, flavor?: Flavor): TerminalCommand[] {
   const commands: TerminalCommand[] = [];
-  const mysqlClient = flavor === 'mysql' ? 'mysql' : 'mariadb';
+  const mysqlSide = (flavor && MYSQL_SIDE[flavor]) ?? { client: 'mariadb', server: 'MariaDB' };
   commands.push({
-    server: flavor === 'mysql' ? 'MySQL' : 'MariaDB',
-    command: [mysqlClient, '-h', config.mysql.host, '-P', String(config.mysql.port), '-u', config.mysql.user]
+    server: mysqlSide.server,
+    command: [mysqlSide.client, '-h', config.mysql.host, '-P', String(config.mysql.port), '-u', config.mysql.user]
       .concat(config.mysql.password ? ['-p'] : [])
       .concat([config.mysql.database])
       .map(shellWord)
