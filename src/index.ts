@@ -522,3 +522,4 @@ export {
   type TableRow,
 } from './show';
 export { showQuery, type ShowQueryOptions } from './show/query';
+export { terminalCommands, type TerminalCommand } from './show/terminal';

@@ -27,7 +27,7 @@ export interface PercentileSeries {
 }
 
 export interface PercentileChartOptions extends ChartOptions {
-  /** 'log' when the series differ by orders of magnitude and the small bars must stay visible. */
+  /** 'log' when the series differ by orders of magnitude and the small values must stay apart. */
   scale?: 'linear' | 'log';
 }
 
@@ -104,8 +104,10 @@ export function latencyDistributionChart(
 }
 
 /**
- * p50, p95 and p99 of each series as grouped bars with their values on top: how the typical
- * request and the slow tail compare (e.g. database vs cache).
+ * p50, p95 and p99 of each series as points joined by a line, each point labelled with its value: how the
+ * typical request and the slow tail compare (e.g. database vs cache). Points, not bars: a bar on a log
+ * scale has no zero to start from, so its length would mean nothing; a point's position reads true on
+ * either scale.
  */
 export function percentileChart(series: readonly PercentileSeries[], options: PercentileChartOptions = {}): ChartSpec {
   requireSome(series, 'percentile chart', 'series');
@@ -119,8 +121,6 @@ export function percentileChart(series: readonly PercentileSeries[], options: Pe
     percentiles.map((p) => ({ series: s.name, percentile: p, ms: s[p], label: formatMs(s[p]) })),
   );
   const log = options.scale === 'log';
-  // A bar on a log scale cannot start at zero: it starts at the power of ten below the smallest value.
-  const floor = 10 ** Math.floor(Math.log10(Math.max(FINEST_MS, Math.min(...values.map((v) => v.ms)))));
   return {
     ...chartFrame(options, {
       title: 'Latency percentiles',
@@ -130,20 +130,19 @@ export function percentileChart(series: readonly PercentileSeries[], options: Pe
     }),
     data: { values },
     encoding: {
-      x: { field: 'percentile', type: 'nominal', sort: [...percentiles], axis: { title: null, labelAngle: 0 } },
-      xOffset: { field: 'series', type: 'nominal', sort: names },
+      x: { field: 'percentile', type: 'ordinal', sort: [...percentiles], axis: { title: null, labelAngle: 0 } },
       y: {
         field: 'ms',
         type: 'quantitative',
-        scale: log ? { type: 'log', domainMin: floor } : {},
+        scale: log ? { type: 'log' } : { zero: true },
         axis: { title: `latency (ms${log ? ', log scale' : ''})`, format: '~g' },
       },
       color: { field: 'series', type: 'nominal', title: null, scale: { domain: names }, sort: names },
     },
     layer: [
-      { mark: { type: 'bar' }, ...(log ? { encoding: { y2: { datum: floor } } } : {}) },
+      { mark: { type: 'line', point: { filled: true, size: 60 }, strokeWidth: 2 } },
       {
-        mark: { type: 'text', baseline: 'bottom', dy: -3, fontSize: 10, color: '#333' },
+        mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10 },
         encoding: { text: { field: 'label' } },
       },
     ],

@@ -84,7 +84,10 @@ function describeAccess(node: PlanNode): string {
 }
 
 function heading(result: ExplainResult): string {
-  const kind = result.analyzed ? 'EXPLAIN ANALYZE: estimated and actual rows, time' : 'EXPLAIN: estimates';
+  // The heading says what the figures are, so a learner never mistakes an estimate for a count.
+  const kind = result.analyzed
+    ? 'EXPLAIN ANALYZE (the query ran): est. = the guess, read = rows taken from the table, actual = rows passed on, ms = server time'
+    : "EXPLAIN (the query did not run): est. = the optimizer's guess of rows";
   return `${ENGINE_NAMES[result.engine]} ${kind}`;
 }
 

@@ -78,7 +78,7 @@ describe('chart builders render to SVG', () => {
     }
   });
 
-  it('percentiles: grouped bars for each series with their values, on a linear or log scale', async () => {
+  it('percentiles: points joined by a line for each series, with their values, on a linear or log scale', async () => {
     const texts = await render(percentileChart([database, cache], { title: 'Flight search: database vs cache' }));
     expect(texts).toEqual(
       expect.arrayContaining([
@@ -94,6 +94,10 @@ describe('chart builders render to SVG', () => {
     expect(texts).toContain('latency (ms)');
     const log = await render(percentileChart([database, cache], { scale: 'log' }));
     expect(log).toContain('latency (ms, log scale)');
+    // No bars: a bar's length on a log axis would mean nothing.
+    const marks = JSON.stringify(percentileChart([database, cache], { scale: 'log' }).layer);
+    expect(marks).not.toContain('"bar"');
+    expect(marks).toContain('"line"');
   });
 
   it('memory: one bar per representation, labelled with bytes and encoding', async () => {

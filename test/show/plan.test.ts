@@ -96,7 +96,9 @@ describe('renderPlan on hand-built plans', () => {
       },
     };
     const lines = renderPlan(analyzed).text.split('\n');
-    expect(lines[0]).toBe('PostgreSQL EXPLAIN ANALYZE: estimated and actual rows, time');
+    expect(lines[0]).toBe(
+      'PostgreSQL EXPLAIN ANALYZE (the query ran): est. = the guess, read = rows taken from the table, actual = rows passed on, ms = server time',
+    );
     expect(lines[1]).toBe('Sort · est. 180 rows · actual 0 rows · cost 1210.5 · 0.912 ms · sort by name');
     expect(lines[2]).toContain('· actual 0 rows · cost 1187.8 · 0.875 ms ·');
   });
@@ -162,7 +164,7 @@ describe.each([
   it('draws every node of the normalized plan, one line each, under the heading', async () => {
     const explained = await db.explain(sql, params);
     const lines = renderPlan(explained).text.split('\n');
-    expect(lines[0]).toBe(`${heading}: estimates`);
+    expect(lines[0]).toBe(`${heading} (the query did not run): est. = the optimizer's guess of rows`);
     expect(lines).toHaveLength(1 + countNodes(explained.plan));
     for (const line of lines.slice(2)) expect(line).toMatch(/^[│ ]*[├└]─ \S/);
     // Each table the plan reads appears with its access in words and the engine's own word.
@@ -174,7 +176,9 @@ describe.each([
   it('adds actual rows with analyze', async () => {
     const explained = await db.explain(sql, params, { analyze: true });
     const { text, html } = renderPlan(explained);
-    expect(text.split('\n')[0]).toBe(`${heading} ANALYZE: estimated and actual rows, time`);
+    expect(text.split('\n')[0]).toBe(
+      `${heading} ANALYZE (the query ran): est. = the guess, read = rows taken from the table, actual = rows passed on, ms = server time`,
+    );
     expect(text).toMatch(/ ms/);
     expect(html).toMatch(/^<pre class="lab-plan"/);
   });

@@ -7,8 +7,7 @@ type Json = Record<string, unknown>;
 const ACCESS: Record<string, AccessKind> = {
   'Seq Scan': 'full-scan',
   'Parallel Seq Scan': 'full-scan',
-  'Index Scan': 'index-lookup',
-  'Index Only Scan': 'index-lookup',
+  // Index Scan and Index Only Scan: see indexAccess(), the condition decides.
   'Bitmap Heap Scan': 'index-lookup',
   'Bitmap Index Scan': 'index-lookup',
 };
@@ -32,7 +31,7 @@ function node(plan: Json): PlanNode {
     result.table = relation;
     if (typeof plan.Alias === 'string' && plan.Alias !== relation) result.alias = plan.Alias;
   }
-  const access = ACCESS[type];
+  const access = ACCESS[type] ?? indexAccess(type, plan);
   if (access) result.access = access;
   if (typeof plan['Index Name'] === 'string') {
     result.index = plan['Index Name'];
@@ -53,6 +52,15 @@ function node(plan: Json): PlanNode {
   if (typeof filter === 'string') result.filter = filter;
   if (type === 'Sort' && Array.isArray(plan['Sort Key'])) result.filter = `sort by ${plan['Sort Key'].join(', ')}`;
   return result;
+}
+
+/**
+ * An Index Scan with an `Index Cond` goes to the matching entries; without one it walks the whole index
+ * in its order (e.g. to serve ORDER BY ... LIMIT without a sort), which is a full index scan.
+ */
+function indexAccess(type: string, plan: Json): AccessKind | undefined {
+  if (type !== 'Index Scan' && type !== 'Index Only Scan') return undefined;
+  return typeof plan['Index Cond'] === 'string' ? 'index-lookup' : 'full-index-scan';
 }
 
 function joinStrategy(type: string, plan: Json): string {
