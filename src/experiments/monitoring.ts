@@ -3,6 +3,7 @@
 import { performance } from 'node:perf_hooks';
 import type Redis from 'iovalkey';
 import { LabError, errorMessage } from '../errors';
+import type { ValkeyClient } from '../valkey/client';
 import { parseInfo } from '../valkey/info';
 import { zipfSampler } from './eviction';
 
@@ -48,7 +49,7 @@ export interface MemoryAlert {
 }
 
 /** Runs the lab's alert script once (a read-only check: safe on any server). */
-export async function checkMemoryAlert(client: Redis, threshold = 0.8): Promise<MemoryAlert> {
+export async function checkMemoryAlert(client: ValkeyClient, threshold = 0.8): Promise<MemoryAlert> {
   if (!(threshold > 0 && threshold <= 1)) {
     throw new LabError({
       what: `An alert threshold must be a ratio in (0, 1], got ${threshold}`,
