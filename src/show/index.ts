@@ -66,3 +66,9 @@ export {
 } from './workload-charts';
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';
+export {
+  failuresOverTimeChart,
+  keysPerPrimaryChart,
+  slotRangesChart,
+  type TimelineEvent,
+} from './cluster-charts';
