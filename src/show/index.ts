@@ -66,9 +66,4 @@ export {
 } from './workload-charts';
 export { showSql } from './sql';
 export { describeNode, renderPlan, showPlan, type PlanViewOptions, type RenderedPlan } from './plan';
-export {
-  failuresOverTimeChart,
-  keysPerPrimaryChart,
-  slotRangesChart,
-  type TimelineEvent,
-} from './cluster-charts';
+export { failuresOverTimeChart, keysPerPrimaryChart, slotRangesChart, type TimelineEvent } from './cluster-charts';

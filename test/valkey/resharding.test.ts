@@ -74,7 +74,7 @@ describe('moving a slot range on a local cluster', () => {
     );
 
     const after = await clusterSlotRanges(client);
-    expect(after.some((r) => r.node === target && r.start === source.start && r.end === end)).toBe(true);
+    expect(after.some((r) => r.node === target && r.start <= source.start && r.end >= end)).toBe(true);
     for (const key of moving) expect(await client.get(key)).toBe(key.split(':')[1]);
     // The keys are now stored on the target itself.
     const onTarget = client.nodes('master').find((n) => nodeAddress(n) === target)!;
