@@ -166,9 +166,11 @@ export async function moveSlots(client: Cluster, options: MoveSlotsOptions): Pro
       // The target first again, so the slot is never without an owner that admits it.
       await target.call('CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
       await source.call('CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
-      for (const [address, other] of connections) {
-        if (address !== from && address !== to) await other.call('CLUSTER', 'SETSLOT', slot, 'NODE', targetId);
-      }
+      await Promise.all(
+        [...connections]
+          .filter(([address]) => address !== from && address !== to)
+          .map(([, other]) => other.call('CLUSTER', 'SETSLOT', slot, 'NODE', targetId)),
+      );
       if (options.pauseMsPerSlot) await new Promise((r) => setTimeout(r, options.pauseMsPerSlot));
     }
     const endedAt = performance.now();
