@@ -164,6 +164,17 @@ export {
 } from './valkey/server';
 export { type Worker, type WorkerExit } from './valkey/processes';
 export { type ClusterNodeProcess, type LocalCluster } from './valkey/cluster-server';
+export {
+  CLUSTER_SLOTS,
+  clusterSlotRanges,
+  keysPerPrimary,
+  moveSlots,
+  type MoveSlotsOptions,
+  type PrimaryKeys,
+  type SlotMove,
+  type SlotRange,
+} from './valkey/resharding';
+export { killClusterNode, waitForPromotion, type KilledNode, type Promotion } from './valkey/failover';
 
 // Caching patterns
 export {
@@ -392,6 +403,9 @@ export {
   compare,
   DEFAULT_ITERATIONS,
   DEFAULT_WARMUP,
+  failedOrCacheError,
+  failuresOverTime,
+  failureWindow,
   MAX_KEYS,
   runConcurrent,
   runPipelined,
@@ -411,6 +425,9 @@ export {
   type ConcurrentOptions,
   type ConcurrentResult,
   type ConcurrentSummary,
+  type FailureBucket,
+  type FailureTest,
+  type FailureWindow,
   type InfoSample,
   type InfoSampler,
   type InfoSeries,
@@ -448,7 +465,9 @@ export {
   describeConcurrent,
   describePipelined,
   describeResult,
+  failuresOverTimeChart,
   formatMs,
+  keysPerPrimaryChart,
   formatSpeedup,
   infoSeriesChart,
   infoSeriesTable,
@@ -456,7 +475,9 @@ export {
   pipelineThroughputChart,
   roundMs,
   roundRatio,
+  slotRangesChart,
   type BenchRow,
+  type TimelineEvent,
   type ComparisonRow,
   type ConcurrentChartOptions,
   type ConcurrentRow,

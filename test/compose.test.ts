@@ -19,7 +19,10 @@ interface Service {
   healthcheck?: { test: string[]; interval: string; timeout: string; retries: number };
 }
 const compose = parse(source) as { services: Record<string, Service>; volumes: Record<string, unknown> };
-const services = compose.services;
+// Services behind a profile (the cluster) start only when asked for; test/compose-cluster.test.ts checks them.
+const services = Object.fromEntries(
+  Object.entries(compose.services).filter(([, s]) => !(s as { profiles?: string[] }).profiles),
+) as Record<string, Service>;
 const service = (name: string) => services[name]!;
 const DATABASES = ['mariadb', 'mysql', 'postgres'];
 

@@ -38,3 +38,11 @@ export {
   type PipelinedResult,
 } from './pipeline';
 export { sampleInfo, type InfoSample, type InfoSampler, type InfoSeries, type SampleInfoOptions } from './sampler';
+export {
+  failedOrCacheError,
+  failuresOverTime,
+  failureWindow,
+  type FailureBucket,
+  type FailureTest,
+  type FailureWindow,
+} from './failures';

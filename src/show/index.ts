@@ -81,3 +81,4 @@ export {
   type BatchThroughputPoint,
   type ServerPoint,
 } from './performance-charts';
+export { failuresOverTimeChart, keysPerPrimaryChart, slotRangesChart, type TimelineEvent } from './cluster-charts';

@@ -7,3 +7,5 @@ export * from './monitor';
 export * from './server';
 export * from './cluster-server';
 export * from './processes';
+export * from './resharding';
+export * from './failover';

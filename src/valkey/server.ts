@@ -232,3 +232,8 @@ export async function ensureManagedValkey(root: string): Promise<{ valkey: Manag
   writeFileSync(path.join(root, MANAGED_VALKEY_FILE), `${JSON.stringify(valkey, null, 2)}\n`);
   return { valkey, started: true };
 }
+
+/** The process id of the valkey-server this process started on `port`, if it did and it still runs. */
+export function startedHerePid(port: number): number | undefined {
+  return startedHere.get(port);
+}
