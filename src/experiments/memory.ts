@@ -1,6 +1,6 @@
 // Memory per representation: the same records as JSON strings, HASHes and compact HASHes, seats as a bitmap.
 
-import type Redis from 'iovalkey';
+import type { ValkeyClient } from '../valkey/client';
 import { LabError } from '../errors';
 import { storedKey } from '../valkey/keys';
 
@@ -34,7 +34,7 @@ export type AirportRecord = Record<string, unknown>;
 
 /** Sums MEMORY USAGE (all samples: exact for these small values) and collects OBJECT ENCODING of `keys`. */
 export async function measureKeys(
-  client: Redis,
+  client: ValkeyClient,
   keys: readonly string[],
 ): Promise<{ bytes: number; encodings: string[] }> {
   const pipeline = client.pipeline();
@@ -64,7 +64,7 @@ function text(value: unknown): string {
  * JSON field — and measures each. Keys it writes are returned in `keys` so the caller can delete them.
  */
 export async function airportMemoryByRepresentation(
-  client: Redis,
+  client: ValkeyClient,
   airports: readonly AirportRecord[],
   namespace: string,
 ): Promise<{ usage: RepresentationUsage[]; keys: string[] }> {
@@ -110,7 +110,7 @@ export async function airportMemoryByRepresentation(
  * and a bitmap with one bit per seat (the guide's Step 16). Seats are numbered 0..seats-1.
  */
 export async function seatMemoryByRepresentation(
-  client: Redis,
+  client: ValkeyClient,
   options: { seats: number; taken: readonly number[]; namespace: string },
 ): Promise<{ usage: RepresentationUsage[]; keys: string[] }> {
   const { seats, taken, namespace } = options;
@@ -171,7 +171,7 @@ export interface ListpackSwitch {
   byValue: EncodingStep[];
 }
 
-async function step(client: Redis, key: string, entries: number, longestValue: number): Promise<EncodingStep> {
+async function step(client: ValkeyClient, key: string, entries: number, longestValue: number): Promise<EncodingStep> {
   const { bytes, encodings } = await measureKeys(client, [key]);
   return { entries, longestValue, encoding: encodings[0] ?? 'none', bytes };
 }
@@ -181,7 +181,7 @@ async function step(client: Redis, key: string, entries: number, longestValue: n
  * than hash-max-listpack-entries, or a value longer than hash-max-listpack-value. Reads the limits
  * with CONFIG GET and never changes them; uses `namespace:entries` and `namespace:value` (deleted after).
  */
-export async function listpackSwitch(client: Redis, namespace: string): Promise<ListpackSwitch> {
+export async function listpackSwitch(client: ValkeyClient, namespace: string): Promise<ListpackSwitch> {
   const [, entriesText] = (await client.config('GET', 'hash-max-listpack-entries')) as [string, string];
   const [, valueText] = (await client.config('GET', 'hash-max-listpack-value')) as [string, string];
   const entriesLimit = Number(entriesText);

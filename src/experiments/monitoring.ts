@@ -75,7 +75,7 @@ export interface AlertStep extends MemoryAlert {
  * `fill:*` keys (`valueBytes` each).
  */
 export async function fillWatchingAlert(
-  client: Redis,
+  client: ValkeyClient,
   options: { threshold?: number; stopAt?: number; valueBytes?: number; batch?: number; maxSteps?: number } = {},
 ): Promise<AlertStep[]> {
   const threshold = options.threshold ?? 0.8;
@@ -104,7 +104,7 @@ export async function fillWatchingAlert(
 export const BUSY_LOOP_LUA = 'local n = tonumber(ARGV[1]) for i = 1, n do end return n';
 
 /** Microseconds the server has spent in EVAL so far (INFO commandstats): its own clock, not the client's. */
-async function evalMicros(client: Redis): Promise<number> {
+async function evalMicros(client: ValkeyClient): Promise<number> {
   return Number(/cmdstat_eval:calls=\d+,usec=(\d+)/.exec(await client.info('commandstats'))?.[1] ?? 0);
 }
 
@@ -115,7 +115,7 @@ async function evalMicros(client: Redis): Promise<number> {
  * server the lab started.
  */
 export async function runSlowScript(
-  client: Redis,
+  client: ValkeyClient,
   targetMs: number,
 ): Promise<{ iterations: number; serverMs: number; elapsedMs: number }> {
   let iterations = 200_000;
@@ -144,13 +144,13 @@ export interface LatencyEvent {
   maxMs: number;
 }
 
-export async function latencyLatest(client: Redis): Promise<LatencyEvent[]> {
+export async function latencyLatest(client: ValkeyClient): Promise<LatencyEvent[]> {
   const rows = (await client.call('LATENCY', 'LATEST')) as Array<[string, number, number, number]>;
   return rows.map(([event, at, latestMs, maxMs]) => ({ event, at: new Date(at * 1000), latestMs, maxMs }));
 }
 
 /** LATENCY HISTORY of one event: when it happened and how long it took. */
-export async function latencyHistory(client: Redis, event: string): Promise<Array<{ at: Date; ms: number }>> {
+export async function latencyHistory(client: ValkeyClient, event: string): Promise<Array<{ at: Date; ms: number }>> {
   const rows = (await client.call('LATENCY', 'HISTORY', event)) as Array<[number, number]>;
   return rows.map(([at, ms]) => ({ at: new Date(at * 1000), ms }));
 }
@@ -181,7 +181,7 @@ function slowEntries(rows: unknown): SlowEntry[] {
 }
 
 /** SLOWLOG GET `count`: the most recent commands slower than slowlog-log-slower-than. Read only. */
-export async function readSlowlog(client: Redis, count = 10): Promise<SlowEntry[]> {
+export async function readSlowlog(client: ValkeyClient, count = 10): Promise<SlowEntry[]> {
   return slowEntries(await client.call('SLOWLOG', 'GET', String(count)));
 }
 
@@ -189,14 +189,14 @@ export async function readSlowlog(client: Redis, count = 10): Promise<SlowEntry[
  * Whether the server has COMMANDLOG (Valkey 8.1 and later: SLOWLOG's successor, which also logs large
  * requests and replies). Asked of the server itself (COMMAND INFO), not guessed from a version.
  */
-export async function hasCommandlog(client: Redis): Promise<boolean> {
+export async function hasCommandlog(client: ValkeyClient): Promise<boolean> {
   const [info] = (await client.call('COMMAND', 'INFO', 'COMMANDLOG')) as unknown[];
   return info !== null && info !== undefined;
 }
 
 /** COMMANDLOG GET `count` `type`, or undefined where the server has no COMMANDLOG. */
 export async function readCommandlog(
-  client: Redis,
+  client: ValkeyClient,
   type: 'slow' | 'large-request' | 'large-reply' = 'slow',
   count = 10,
 ): Promise<SlowEntry[] | undefined> {
@@ -289,7 +289,7 @@ export async function watchServer(
  * TTL for each miss, so hits, misses, expiries (and, under maxmemory, evictions) all move.
  */
 export function cacheWorkload(
-  client: Redis,
+  client: ValkeyClient,
   options: {
     keys?: number;
     batchSize?: number;

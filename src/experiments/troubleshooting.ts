@@ -1,7 +1,7 @@
 // The guide's troubleshooting checks as functions: each says what it looked at, whether it is fine, and what to do.
 
 import { performance } from 'node:perf_hooks';
-import type Redis from 'iovalkey';
+import type { ValkeyClient } from '../valkey/client';
 import type { SqlEngine } from '../db/engine';
 import { listIndexes } from '../db/indexes';
 import { errorMessage } from '../errors';
@@ -33,7 +33,7 @@ export async function checkDatabase(engine: SqlEngine): Promise<Finding> {
 }
 
 /** Valkey connectivity and identity (the guide's `valkey-cli ping` and `INFO server`). */
-export async function checkValkey(client: Redis): Promise<Finding> {
+export async function checkValkey(client: ValkeyClient): Promise<Finding> {
   const check = 'Valkey answers PING';
   const fix = 'Start Valkey (`npm run setup` starts the lab one), or set VALKEY_URL to a running server.';
   try {
@@ -89,7 +89,7 @@ export async function checkLongQueries(engine: SqlEngine, seconds = 5): Promise<
 }
 
 /** The guide's `INFO memory`: how close to maxmemory, how fragmented, and whether keys were evicted. */
-export async function checkValkeyMemory(client: Redis, threshold = 0.8): Promise<Finding> {
+export async function checkValkeyMemory(client: ValkeyClient, threshold = 0.8): Promise<Finding> {
   const info = parseInfo(await client.info());
   const used = Number(info.memory.used_memory ?? 0);
   const max = Number(info.memory.maxmemory ?? 0);
@@ -107,7 +107,7 @@ export async function checkValkeyMemory(client: Redis, threshold = 0.8): Promise
 }
 
 /** The guide's `SLOWLOG GET 10`: commands slower than `micros` among the most recent slow ones. */
-export async function checkSlowCommands(client: Redis, micros = 10_000): Promise<Finding> {
+export async function checkSlowCommands(client: ValkeyClient, micros = 10_000): Promise<Finding> {
   const entries = await readSlowlog(client, 10);
   const slow = entries.filter((e) => e.durationMicros >= micros);
   return {
@@ -126,7 +126,7 @@ export async function checkSlowCommands(client: Redis, micros = 10_000): Promise
 }
 
 /** Hit ratio from INFO stats: is the cache answering most reads? */
-export async function checkHitRatio(client: Redis, minimum = 0.8): Promise<Finding> {
+export async function checkHitRatio(client: ValkeyClient, minimum = 0.8): Promise<Finding> {
   const stats = parseInfo(await client.info('stats')).stats;
   const ratio = hitRate(stats);
   return {

@@ -2,6 +2,8 @@
 // changed them (CLIENT TRACKING, invalidations redirected to a subscribed connection).
 
 import type { Redis } from 'iovalkey';
+import { LabError } from '../errors';
+import { isCluster, type ValkeyClient } from '../valkey/client';
 import { errorMessage } from '../errors';
 
 /** The channel Valkey sends invalidations to when tracking redirects them (RESP2). */
@@ -58,7 +60,14 @@ export interface NearCacheOptions {
  * connection drops, invalidations may be missed, so the near cache empties itself and serves nothing
  * from memory until both are back and tracking is on again.
  */
-export async function createNearCache(valkey: Redis, options: NearCacheOptions = {}): Promise<NearCache> {
+export async function createNearCache(client: ValkeyClient, options: NearCacheOptions = {}): Promise<NearCache> {
+  if (isCluster(client)) {
+    throw new LabError({
+      what: 'The near cache follows one server (CLIENT TRACKING redirects to a connection on the same node)',
+      fix: 'Give it a client of one Valkey server, e.g. lab.valkey without VALKEY_CLUSTER_NODES.',
+    });
+  }
+  const valkey: Redis = client;
   const maxEntries = options.maxEntries ?? 10_000;
   const prefix = valkey.options.keyPrefix ?? '';
   // Invalidation messages and CLIENT commands are not key commands, so neither connection needs the prefix
@@ -229,7 +238,7 @@ export async function createNearCache(valkey: Redis, options: NearCacheOptions =
  */
 export async function invalidationDelays(
   near: NearCache,
-  writer: Redis,
+  writer: ValkeyClient,
   key: string,
   samples: number,
 ): Promise<number[]> {
