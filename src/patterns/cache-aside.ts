@@ -28,7 +28,15 @@ export type ShapeCheck<T> = (value: unknown) => value is T;
 export interface CacheAsideOptions<T> {
   /** Entries failing this are treated as malformed (default: any JSON value passes). */
   isValid?: ShapeCheck<T>;
+  /**
+   * Entries longer than this many characters are neither trusted nor written (default 1 MiB): a value
+   * that large is a mistake or a corruption, and reading it back would cost more than the database.
+   */
+  maxChars?: number;
 }
+
+/** The default size limit of one cache-aside entry, in characters of its JSON. */
+export const CACHE_ASIDE_MAX_CHARS = 1024 * 1024;
 
 export type CacheAside = <T>(
   key: string,
@@ -70,16 +78,22 @@ export function createCacheAside(valkey: ValkeyClient): CacheAside {
       return done(await load(), 'cache-error', `GET failed: ${errorMessage(error)}`);
     }
 
+    const maxChars = options.maxChars ?? CACHE_ASIDE_MAX_CHARS;
     let problem: string | undefined;
-    if (cached !== null) {
+    if (cached !== null && cached.length > maxChars) {
+      problem = `entry is ${cached.length} characters, over the ${maxChars} limit`;
+    } else if (cached !== null) {
       const parsed = parseEntry(cached, options.isValid);
       if (parsed.ok) return done(parsed.value, 'hit');
       problem = parsed.problem;
     }
 
     const value = await load();
+    const text = JSON.stringify(value);
+    if (typeof text === 'string' && text.length > maxChars)
+      return done(value, 'miss', `not cached: ${text.length} characters, over the ${maxChars} limit`);
     try {
-      await valkey.set(key, JSON.stringify(value), 'EX', ttlSeconds);
+      await valkey.set(key, text, 'EX', ttlSeconds);
     } catch (error) {
       return done(value, 'cache-error', `SET failed: ${errorMessage(error)}`);
     }
