@@ -8,7 +8,7 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, connectSql, targetOf, type EngineKind } from '../src/internal';
+import { ENGINE_KINDS, connectSql, targetOf, type DbTarget, type EngineKind } from '../src/internal';
 import { mysqlPoolOptions } from '../src/db/mysql/mysql-engine';
 import { postgresPoolOptions } from '../src/db/postgres/postgres-engine';
 import { testConfig } from '../test/support/lab';
@@ -17,6 +17,25 @@ import { markdownTable, percentile, report, timeEach } from './lib/bench-report'
 import { runMain } from './lib/cli';
 
 const GOAL = 1.1;
+
+type BareDriver = (
+  target: DbTarget,
+  sql: string,
+  id: (i: number) => number,
+) => { bare: (i: number) => Promise<unknown>; close: () => Promise<void> };
+
+/** Each engine's driver on its own, with the pool options the engine uses (so only the engine's layer differs). */
+const BARE_DRIVERS: Record<EngineKind, BareDriver> = {
+  mysql: (target, sql, id) => {
+    const pool = mysql.createPool(mysqlPoolOptions(target));
+    // The engine binds parameters the same way: a prepared statement.
+    return { bare: (i) => pool.execute(sql, [id(i)]), close: () => pool.end() };
+  },
+  postgres: (target, sql, id) => {
+    const pool = new pg.Pool(postgresPoolOptions(target));
+    return { bare: (i) => pool.query(sql, [id(i)]), close: () => pool.end() };
+  },
+};
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -36,23 +55,13 @@ async function main(): Promise<void> {
     await ensureTinyDataset(engine);
     const info = await engine.serverInfo();
     versions.push(info.label ?? `${info.flavor} ${info.version}`);
-    const sql = `SELECT * FROM airport WHERE airport_id = ${kind === 'mysql' ? '?' : '$1'}`;
+    const sql = `SELECT * FROM airport WHERE airport_id = ${engine.dialect.param(1)}`;
     const ids = (
       await engine.query<{ airport_id: number }>('SELECT airport_id FROM airport ORDER BY airport_id LIMIT 500')
     ).rows.map((r) => r.airport_id);
     const id = (i: number) => ids[i % ids.length]!;
     const target = targetOf(config, kind);
-    let bare: (i: number) => Promise<unknown>;
-    let close: () => Promise<void>;
-    if (kind === 'mysql') {
-      const pool = mysql.createPool(mysqlPoolOptions(target));
-      bare = (i) => pool.execute(sql, [id(i)]); // the engine binds parameters the same way (prepared statements)
-      close = () => pool.end();
-    } else {
-      const pool = new pg.Pool(postgresPoolOptions(target));
-      bare = (i) => pool.query(sql, [id(i)]);
-      close = () => pool.end();
-    }
+    const { bare, close } = BARE_DRIVERS[kind](target, sql, id);
     const lab = (i: number) => engine.query(sql, [id(i)]);
     await timeEach(300, lab);
     await timeEach(300, bare);
