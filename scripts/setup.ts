@@ -61,8 +61,9 @@ async function main(): Promise<void> {
       const note = info.flavor === 'redis' ? ' (Redis: the lab works, but it teaches Valkey; see the README)' : '';
       return `using VALKEY_URL: ${info.label} at ${info.where}${note}`;
     }
-    const { valkey, started } = await ensureManagedValkey(root);
-    return `${started ? 'started' : 'already running'}: the lab's Valkey at ${valkey.url.replace('redis://', '')} (data in ${valkey.dir})`;
+    const { valkey, started } = await ensureManagedValkey(root, config.valkey.password);
+    const guard = config.valkey.password ? ', password from .env' : '';
+    return `${started ? 'started' : 'already running'}: the lab's Valkey at ${valkey.url.replace('redis://', '')} (data in ${valkey.dir}${guard})`;
   });
 
   await step('Jupyter kernel (tslab)', async () => {
@@ -117,8 +118,8 @@ function parseEngines(list: string): EngineKind[] {
 }
 
 /**
- * Creates `.env` from `.env.example` when there is none, and makes sure the lab user has a password:
- * a random one, generated once and kept in `.env` (git-ignored), never printed.
+ * Creates `.env` from `.env.example` when there is none, and makes sure the lab user and the lab's
+ * Valkey have passwords: random ones, generated once and kept in `.env` (git-ignored), never printed.
  */
 function ensureDotEnv(root: string): string {
   const file = path.join(root, '.env');
@@ -127,16 +128,21 @@ function ensureDotEnv(root: string): string {
     copyFileSync(path.join(root, '.env.example'), file);
     created = true;
   }
-  const text = readFileSync(file, 'utf8');
-  if (/^LAB_DB_PASSWORD=\S+/m.test(text) || process.env.LAB_DB_PASSWORD) {
-    return created ? 'created .env from .env.example' : '.env present';
+  let text = readFileSync(file, 'utf8');
+  const generated: string[] = [];
+  for (const [name, what] of [
+    ['LAB_DB_PASSWORD', 'the lab user'],
+    ['LAB_VALKEY_PASSWORD', "the lab's Valkey"],
+  ] as const) {
+    if (new RegExp(`^${name}=\\S+`, 'm').test(text) || process.env[name]) continue;
+    const password = randomBytes(18).toString('base64url');
+    const line = new RegExp(`^${name}=.*$`, 'm');
+    text = line.test(text) ? text.replace(line, `${name}=${password}`) : `${text.trimEnd()}\n${name}=${password}\n`;
+    generated.push(what);
   }
-  const password = randomBytes(18).toString('base64url');
-  const updated = /^LAB_DB_PASSWORD=.*$/m.test(text)
-    ? text.replace(/^LAB_DB_PASSWORD=.*$/m, `LAB_DB_PASSWORD=${password}`)
-    : `${text.trimEnd()}\nLAB_DB_PASSWORD=${password}\n`;
-  writeFileSync(file, updated, { mode: 0o600 });
-  return `${created ? 'created .env' : 'updated .env'}: generated a password for the lab user (kept in .env, not shown)`;
+  if (generated.length === 0) return created ? 'created .env from .env.example' : '.env present';
+  writeFileSync(file, text, { mode: 0o600 });
+  return `${created ? 'created .env' : 'updated .env'}: generated a password for ${generated.join(' and ')} (kept in .env, not shown)`;
 }
 
 runMain(main);

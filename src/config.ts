@@ -27,6 +27,11 @@ export interface DbTarget {
 export interface ValkeyTarget {
   /** Undefined until set-up has started a managed Valkey or VALKEY_URL is set. */
   url: string | undefined;
+  /**
+   * The password in `url`, kept for tools that take it apart from the URL (valkey-cli reads it from
+   * REDISCLI_AUTH); never printed. For the managed Valkey it is LAB_VALKEY_PASSWORD.
+   */
+  password: string | undefined;
   /** Where the URL came from: the environment, or the Valkey that set-up manages. */
   source: 'env' | 'managed' | 'none';
   /** Every key the lab writes starts with this, so it never touches anyone else's keys. */
@@ -210,11 +215,30 @@ function valkeyTarget(env: Env, root: string): ValkeyTarget {
   const fromEnv = nonEmpty(env.VALKEY_URL);
   if (fromEnv) {
     validateValkeyUrl(fromEnv);
-    return { url: fromEnv, source: 'env', keyPrefix, clusterNodes };
+    const password = new URL(fromEnv).password;
+    return {
+      url: fromEnv,
+      password: password ? decodeURIComponent(password) : undefined,
+      source: 'env',
+      keyPrefix,
+      clusterNodes,
+    };
   }
+  // The managed Valkey asks for the password set-up generated into .env; the record itself holds none.
+  const password = nonEmpty(env.LAB_VALKEY_PASSWORD);
   const managed = readManagedValkey(root);
-  if (managed) return { url: managed.url, source: 'managed', keyPrefix, clusterNodes };
-  return { url: undefined, source: 'none', keyPrefix, clusterNodes };
+  if (managed)
+    return { url: withPassword(managed.url, password), password, source: 'managed', keyPrefix, clusterNodes };
+  return { url: undefined, password, source: 'none', keyPrefix, clusterNodes };
+}
+
+/** `redis://host:port` with `password` for the default user added (unchanged without one). */
+export function withPassword(url: string, password: string | undefined): string {
+  if (password === undefined) return url;
+  const parsed = new URL(url);
+  parsed.username = '';
+  parsed.password = encodeURIComponent(password);
+  return parsed.toString();
 }
 
 /** `127.0.0.1:7001,127.0.0.1:7002` → seed nodes; a LabError naming the entry that is not `host:port`. */

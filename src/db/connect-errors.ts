@@ -44,3 +44,32 @@ export function connectError(target: DbTarget, urlVariable: string, error: unkno
     cause: error,
   });
 }
+
+const LOST =
+  /Connection terminated|connection lost|closed state|PROTOCOL_CONNECTION_LOST|server closed the connection/i;
+
+/**
+ * A failure of a query on an open pool: when the server went away (or now refuses the lab user), one
+ * LabError naming server, host, port and database; any other error (bad SQL...) is returned unchanged.
+ */
+export function queryConnectionError(target: DbTarget, error: unknown): unknown {
+  const code = errorCode(error) ?? '';
+  const server = engineLabel(target.kind);
+  if (REFUSED_CREDENTIALS.has(code)) {
+    return new LabError({
+      what: `${server} refused user "${target.user}" in the middle of the work (${code}: wrong password or no such user)`,
+      where: target.where,
+      fix: 'Run `npm run setup` to reset the lab user, then run the cell again.',
+      cause: error,
+    });
+  }
+  if (UNREACHABLE.has(code) || code === 'PROTOCOL_CONNECTION_LOST' || LOST.test(errorMessage(error))) {
+    return new LabError({
+      what: `Lost ${server} while running a query (${code || errorMessage(error)})`,
+      where: target.where,
+      fix: 'Check that the server is running (then run the cell again; the pool reconnects by itself).',
+      cause: error,
+    });
+  }
+  return error;
+}

@@ -40,6 +40,8 @@ export async function createIndex(
   index: string,
   columns: readonly string[],
 ): Promise<IndexChange> {
+  // Names are checked before anything runs, also when there turns out to be nothing to do.
+  [index, ...columns].forEach(assertIdentifier);
   if ((await listIndexes(engine, table)).some((i) => i.name === index)) return { changed: false, sql: null };
   const q = engine.dialect.quoteIdent;
   const sql = `CREATE INDEX ${q(index)} ON ${q(table)} (${columns.map(q).join(', ')})`;
@@ -49,6 +51,7 @@ export async function createIndex(
 
 /** Drops the index if it exists. */
 export async function dropIndex(engine: SqlEngine, table: string, index: string): Promise<IndexChange> {
+  assertIdentifier(index);
   if (!(await listIndexes(engine, table)).some((i) => i.name === index)) return { changed: false, sql: null };
   const sql = engine.dialect.dropIndexSql(table, index);
   await engine.query(sql);

@@ -30,7 +30,15 @@ export type ShapeCheck<T> = (value: unknown) => value is T;
 export interface CacheAsideOptions<T> {
   /** Entries failing this are treated as malformed (default: any JSON value passes). */
   isValid?: ShapeCheck<T>;
+  /**
+   * Entries longer than this many characters are neither trusted nor written (default 1 MiB): a value
+   * that large is a mistake or a corruption, and reading it back would cost more than the database.
+   */
+  maxChars?: number;
 }
+
+/** The default size limit of one cache-aside entry, in characters of its JSON. */
+export const CACHE_ASIDE_MAX_CHARS = 1024 * 1024;
 
 export type CacheAside = <T>(
   key: string,
@@ -80,8 +88,11 @@ export function createCacheAside(valkey: ValkeyClient, setup: CacheAsideSetup = 
       return done(await load(), 'cache-error', `GET failed: ${errorMessage(error)}`);
     }
 
+    const maxChars = options.maxChars ?? CACHE_ASIDE_MAX_CHARS;
     let problem: string | undefined;
-    if (cached !== null) {
+    if (cached !== null && cached.length > maxChars) {
+      problem = `entry is ${cached.length} ${codec ? 'bytes' : 'characters'}, over the ${maxChars} limit`;
+    } else if (cached !== null) {
       const parsed = codec
         ? decodeEntry(codec, cached as Buffer, options.isValid)
         : parseEntry(cached as string, options.isValid);
@@ -90,8 +101,15 @@ export function createCacheAside(valkey: ValkeyClient, setup: CacheAsideSetup = 
     }
 
     const value = await load();
+    const encoded = codec ? codec.encode(value) : JSON.stringify(value);
+    if (encoded !== undefined && encoded.length > maxChars)
+      return done(
+        value,
+        'miss',
+        `not cached: ${encoded.length} ${codec ? 'bytes' : 'characters'}, over the ${maxChars} limit`,
+      );
     try {
-      await valkey.set(key, codec ? codec.encode(value) : JSON.stringify(value), 'EX', ttlSeconds);
+      await valkey.set(key, encoded, 'EX', ttlSeconds);
     } catch (error) {
       return done(value, 'cache-error', `SET failed: ${errorMessage(error)}`);
     }

@@ -13,6 +13,13 @@ export function cacheKey(...parts: Array<string | number>): string {
         where: `cacheKey(${parts.map((p) => JSON.stringify(p)).join(', ')})`,
         fix: 'Use parts without spaces, e.g. cacheKey("airport", "JFK"); replace spaces with "-" or "_".',
       });
+    // Valkey would store them, but a key with a line break or tab prints as two keys, or as nothing.
+    if (/[\s\x00-\x1f\x7f]/.test(String(part)))
+      throw new LabError({
+        what: `Key part ${JSON.stringify(String(part))} has a line break, tab or other control character`,
+        where: `cacheKey(${parts.map((p) => JSON.stringify(p)).join(', ')})`,
+        fix: 'Use printable characters only; replace the rest with "-" or "_".',
+      });
   }
   return parts.join(':');
 }

@@ -43,21 +43,53 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** Sends one inline command over a raw socket and returns the first reply line ('' when nothing answers). */
-export async function rawCommand(port: number, command: string, timeoutMs = 1_000): Promise<string> {
+/** One command in the protocol's own framing, so arguments (a password) may hold any character. */
+function encodeCommand(args: readonly string[]): string {
+  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
+}
+
+/** Length of the first complete reply in `text` (simple and bulk replies), or -1 while it is incomplete. */
+function firstReplyLength(text: string): number {
+  const lineEnd = text.indexOf('\r\n');
+  if (lineEnd < 0) return -1;
+  if (!text.startsWith('$')) return lineEnd + 2;
+  const size = Number(text.slice(1, lineEnd));
+  if (size < 0) return lineEnd + 2;
+  const total = lineEnd + 2 + size + 2;
+  return Buffer.byteLength(text) >= total ? total : -1;
+}
+
+/**
+ * Sends one command (words separated by spaces) over a raw socket and returns its reply as the server
+ * wrote it ('' when nothing answers). With `password`, AUTH goes first; a refused AUTH is the reply.
+ */
+export async function rawCommand(port: number, command: string, timeoutMs = 1_000, password?: string): Promise<string> {
   return new Promise((resolve) => {
     const socket = net.connect({ host: '127.0.0.1', port });
     let reply = '';
-    const finish = () => {
+    let authPending = password !== undefined;
+    const finish = (answer = reply) => {
       socket.destroy();
-      resolve(reply);
+      resolve(answer);
     };
-    socket.setTimeout(timeoutMs, finish);
-    socket.on('error', finish);
-    socket.on('connect', () => socket.write(`${command}\r\n`));
+    socket.setTimeout(timeoutMs, () => finish());
+    socket.on('error', () => finish());
+    socket.on('connect', () =>
+      socket.write(
+        (password !== undefined ? encodeCommand(['AUTH', password]) : '') + encodeCommand(command.split(' ')),
+      ),
+    );
     socket.on('data', (chunk) => {
       reply += chunk.toString('utf8');
-      if (reply.includes('\r\n')) finish();
+      if (authPending) {
+        const length = firstReplyLength(reply);
+        if (length < 0) return;
+        const auth = reply.slice(0, length);
+        reply = reply.slice(length);
+        authPending = false;
+        if (auth.startsWith('-')) return finish(auth.trimEnd());
+      }
+      if (firstReplyLength(reply) >= 0) finish();
     });
   });
 }
@@ -65,7 +97,8 @@ export async function rawCommand(port: number, command: string, timeoutMs = 1_00
 export async function waitUntilReady(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    if ((await rawCommand(port, 'PING', 500)).startsWith('+PONG')) return;
+    // A server that asks for a password is up too: it answers -NOAUTH.
+    if (/^(\+PONG|-NOAUTH)/.test(await rawCommand(port, 'PING', 500))) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new LabError({ what: 'A Valkey the lab started did not answer PING within 10 s', where: `127.0.0.1:${port}` });
@@ -204,27 +237,66 @@ async function assertStartedHere(node: Redis, label: string): Promise<void> {
 }
 
 /** True when the managed record points at a live Valkey that is the very process we started. */
-async function isOurs(record: ManagedValkey): Promise<boolean> {
-  const info = await rawCommand(record.port, 'INFO server');
+async function isOurs(record: ManagedValkey, password: string | undefined): Promise<boolean> {
+  let info = await rawCommand(record.port, 'INFO server');
+  if (info.startsWith('-NOAUTH') && password !== undefined)
+    info = await rawCommand(record.port, 'INFO server', 1_000, password);
   return /server_name:valkey/.test(info) && new RegExp(`process_id:${record.pid}\\b`).test(info);
+}
+
+/** True when the server on `port` asks for exactly `password` (or, without one, for none). */
+async function guardedAs(port: number, password: string | undefined): Promise<boolean> {
+  const open = await rawCommand(port, 'PING');
+  if (password === undefined) return open.startsWith('+PONG');
+  return open.startsWith('-NOAUTH') && (await rawCommand(port, 'PING', 1_000, password)).startsWith('+PONG');
+}
+
+/** Ends the managed server we recorded (it is ours: checked by the caller) and waits until its port is quiet. */
+async function stopManaged(record: ManagedValkey): Promise<void> {
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      process.kill(record.pid, name);
+    } catch {
+      // already gone
+    }
+  };
+  signal('SIGTERM');
+  for (let waited = 0; (await rawCommand(record.port, 'PING', 300)) !== ''; waited += 100) {
+    if (waited === 5_000) signal('SIGKILL');
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 /**
  * Makes sure the Valkey that set-up manages is running: reuses the recorded one when it is alive and
  * ours (a Redis on some port is never mistaken for it), otherwise starts one daemonized on a free
- * loopback port with its files under `.lab/valkey`, and records it.
+ * loopback port with its files under `.lab/valkey`, and records it. With `password` the server asks
+ * for it (requirepass, kept in a configuration file only its owner may read, so it never shows in
+ * the process list); a recorded server that asks for no password, or another one, is restarted with it.
+ * The record holds no password: the configuration adds LAB_VALKEY_PASSWORD to the URL.
  */
-export async function ensureManagedValkey(root: string): Promise<{ valkey: ManagedValkey; started: boolean }> {
+export async function ensureManagedValkey(
+  root: string,
+  password?: string,
+): Promise<{ valkey: ManagedValkey; started: boolean }> {
   const recorded = readManagedValkey(root);
-  if (recorded && (await isOurs(recorded))) return { valkey: recorded, started: false };
+  if (recorded && (await isOurs(recorded, password))) {
+    if (await guardedAs(recorded.port, password)) return { valkey: recorded, started: false };
+    await stopManaged(recorded);
+  }
 
   const binary = valkeyServerBinary();
   const dir = path.join(root, '.lab', 'valkey');
-  mkdirSync(dir, { recursive: true });
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const portIsFree = recorded && (await rawCommand(recorded.port, 'PING', 300)) === '';
   const port = portIsFree ? recorded.port : await freePort();
+  const secrets = path.join(dir, 'valkey-auth.conf');
+  rmSync(secrets, { force: true });
+  if (password !== undefined)
+    writeFileSync(secrets, `requirepass "${password.replace(/["\\]/g, '\\$&')}"\n`, { mode: 0o600 });
   // daemonize=yes: the server outlives set-up and serves later commands and notebooks.
-  execFileSync(binary, serverArgs({ dir, port }, true), { stdio: 'pipe' });
+  const args = serverArgs({ dir, port }, true);
+  execFileSync(binary, password !== undefined ? [secrets, ...args] : args, { stdio: 'pipe' });
   await waitUntilReady(port);
   const pidFile = path.join(dir, 'valkey.pid');
   const pid = existsSync(pidFile) ? Number(readFileSync(pidFile, 'utf8').trim()) : -1;

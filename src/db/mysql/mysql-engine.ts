@@ -2,7 +2,7 @@
 
 import mysql from 'mysql2/promise';
 import type { DbTarget } from '../../config';
-import { connectError } from '../connect-errors';
+import { connectError, queryConnectionError } from '../connect-errors';
 import {
   columnsFromDescribe,
   type BulkSession,
@@ -38,10 +38,15 @@ export class MysqlEngine implements SqlEngine {
     const started = performance.now();
     // With parameters: a server-side prepared statement, so values are bound, never spliced into the SQL.
     // Without: the text protocol, which also accepts statements that cannot be prepared (DDL, SHOW...).
-    const [result] =
-      params.length > 0
-        ? await this.pool.execute(sql, params as Parameters<mysql.Pool['execute']>[1])
-        : await this.pool.query(sql);
+    let result: unknown;
+    try {
+      [result] =
+        params.length > 0
+          ? await this.pool.execute(sql, params as Parameters<mysql.Pool['execute']>[1])
+          : await this.pool.query(sql);
+    } catch (error) {
+      throw queryConnectionError(this.target, error);
+    }
     const elapsedMs = performance.now() - started;
     if (Array.isArray(result)) return { rows: result as R[], elapsedMs, affectedRows: 0 };
     return { rows: [], elapsedMs, affectedRows: (result as mysql.ResultSetHeader).affectedRows ?? 0 };

@@ -2,7 +2,7 @@
 
 import pg from 'pg';
 import type { DbTarget } from '../../config';
-import { connectError } from '../connect-errors';
+import { connectError, queryConnectionError } from '../connect-errors';
 import {
   columnsFromDescribe,
   type BulkSession,
@@ -50,7 +50,12 @@ export class PostgresEngine implements SqlEngine {
 
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
     const started = performance.now();
-    const result = await this.pool.query(sql, params as unknown[]);
+    let result: pg.QueryResult | pg.QueryResult[];
+    try {
+      result = await this.pool.query(sql, params as unknown[]);
+    } catch (error) {
+      throw queryConnectionError(this.target, error);
+    }
     const elapsedMs = performance.now() - started;
     // A multi-statement string returns one result per statement; the last one is the answer.
     const last = Array.isArray(result) ? (result.at(-1) as pg.QueryResult) : result;

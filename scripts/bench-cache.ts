@@ -1,0 +1,168 @@
+// Benchmarks a cache-aside hit against a raw GET of the same value and against valkey-benchmark, at two
+// value sizes, and pipelined cache warming against valkey-benchmark -P 16; all in one run, on a private Valkey.
+//
+//   npm run bench:cache -- [--requests 3000] [--no-write]
+//
+// Prints a table and appends it, with the machine and versions, to docs/PERFORMANCE.md.
+
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import {
+  connectValkeyUrl,
+  createCacheAside,
+  rowsWithColumns,
+  runPipelined,
+  startPrivateValkey,
+  valkeyServerInfo,
+} from '../src/internal';
+import { markdownTable, percentile, report, timeEach } from './lib/bench-report';
+import { runMain } from './lib/cli';
+
+const GOALS = { hitVsRaw: 1.25, rawVsBenchmark: 2, warmingShare: 0.25 };
+
+/** Flight search rows whose JSON is `bytes` long: whole rows, then a note on the last one to make up the rest. */
+function valueOfSize(bytes: number): Array<Record<string, unknown>> {
+  const row = (i: number) => ({ flight_id: 115 + i, flightno: 'LH400', from: 'FRA', to: 'JFK', note: '' });
+  const rows = [row(0)];
+  while (JSON.stringify([...rows, row(rows.length)]).length <= bytes) rows.push(row(rows.length));
+  rows.at(-1)!.note = 'x'.repeat(Math.max(0, bytes - JSON.stringify(rows).length));
+  return rows;
+}
+
+/** valkey-benchmark's figure for one test: `field` of the CSV row named `test`. */
+function valkeyBenchmark(port: number, args: string[], test: string, field: string): number {
+  const csv = execFileSync('valkey-benchmark', ['-h', '127.0.0.1', '-p', String(port), '--csv', ...args], {
+    encoding: 'utf8',
+  });
+  const [header, ...lines] = csv
+    .trim()
+    .split('\n')
+    .map((l) => l.split(',').map((c) => c.replace(/"/g, '')));
+  const row = lines.find((l) => l[0] === test);
+  const index = header!.indexOf(field);
+  if (!row || index < 0) throw new Error(`valkey-benchmark printed no ${field} for ${test}:\n${csv}`);
+  return Number(row[index]);
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: { requests: { type: 'string', default: '3000' }, 'no-write': { type: 'boolean', default: false } },
+  });
+  const requests = Number(values.requests);
+  const server = await startPrivateValkey({ dir: mkdtempSync(path.join(os.tmpdir(), 'lab-bench-')), removeDir: true });
+  const valkey = await connectValkeyUrl(server.url, { keyPrefix: 'bench:' });
+  try {
+    const info = await valkeyServerInfo(valkey);
+    const cacheAside = createCacheAside(valkey);
+    const rows: string[][] = [];
+    const misses: string[] = [];
+    for (const target of [100, 19_000]) {
+      const value = valueOfSize(target);
+      const bytes = JSON.stringify(value).length;
+      const key = `value:${target}`;
+      await valkey.set(key, JSON.stringify(value), 'EX', 3600);
+      const load = async () => value;
+      // Hits are checked the way notebooks check query results: every row has its columns.
+      const isValid = rowsWithColumns(['flight_id', 'flightno']);
+      // Warm up both paths, then alternate rounds so a load spike hits both alike.
+      await timeEach(500, () => cacheAside(key, 3600, load, { isValid }));
+      await timeEach(500, () => valkey.get(key));
+      // One read each way in turn (the order rotating), so load that comes and goes weighs on all alike.
+      const paths = [
+        { samples: [] as number[], op: () => cacheAside(key, 3600, load, { isValid }) },
+        { samples: [] as number[], op: () => valkey.get(key) },
+        { samples: [] as number[], op: () => valkey.getBuffer(key) },
+      ];
+      for (let i = 0; i < requests; i += 1) {
+        for (let j = 0; j < paths.length; j += 1) {
+          const path = paths[(i + j) % paths.length]!;
+          const started = performance.now();
+          await path.op();
+          path.samples.push(performance.now() - started);
+        }
+      }
+      const [hit, raw, rawBuffer] = paths.map((p) => p.samples) as [number[], number[], number[]];
+      const benchmark = valkeyBenchmark(
+        server.port,
+        ['-c', '1', '-n', String(requests * 2), '-d', String(bytes), '-t', 'set,get'],
+        'GET',
+        'p50_latency_ms',
+      );
+      const [hitP50, rawP50] = [percentile(hit, 50), percentile(raw, 50)];
+      rows.push([
+        `${bytes} B`,
+        hitP50.toFixed(3),
+        rawP50.toFixed(3),
+        percentile(rawBuffer, 50).toFixed(3),
+        benchmark.toFixed(3),
+        `${(hitP50 / rawP50).toFixed(2)}× (≤${GOALS.hitVsRaw})`,
+        `${(rawP50 / benchmark).toFixed(2)}× (≤${GOALS.rawVsBenchmark})`,
+      ]);
+      if (hitP50 / rawP50 > GOALS.hitVsRaw) misses.push(`hit/raw at ${bytes} B`);
+      if (rawP50 / benchmark > GOALS.rawVsBenchmark) misses.push(`raw/valkey-benchmark at ${bytes} B`);
+    }
+    const latency = markdownTable(
+      [
+        'value',
+        'cache-aside hit p50 ms',
+        'raw GET p50 ms',
+        'raw GET as Buffer p50 ms',
+        'valkey-benchmark -c 1 GET p50 ms',
+        'hit / raw',
+        'raw / benchmark',
+      ],
+      rows,
+    );
+
+    // Warming: SET .. EX in pipelines of 16 over one connection, against valkey-benchmark -P 16 on one connection.
+    const warmValue = JSON.stringify(valueOfSize(100));
+    const warming = await runPipelined(
+      valkey,
+      (pipeline, { first, size }) => {
+        for (let i = 0; i < size; i += 1) pipeline.set(`warm:${first + i}`, warmValue, 'EX', 600);
+      },
+      { batchSize: 16, batches: Math.ceil((requests * 10) / 16), name: 'warming' },
+    );
+    // The same pipelines without runPipelined's bookkeeping: tells its overhead apart from the client's.
+    const bareStarted = performance.now();
+    const bareBatches = Math.ceil((requests * 10) / 16);
+    for (let batch = 0; batch < bareBatches; batch += 1) {
+      const pipeline = valkey.pipeline();
+      for (let i = 0; i < 16; i += 1) pipeline.set(`warm:${batch * 16 + i}`, warmValue, 'EX', 600);
+      await pipeline.exec();
+    }
+    const bareRps = (bareBatches * 16 * 1000) / (performance.now() - bareStarted);
+    const benchmarkRps = valkeyBenchmark(
+      server.port,
+      ['-c', '1', '-P', '16', '-n', String(requests * 10), '-d', String(warmValue.length), '-t', 'set'],
+      'SET',
+      'rps',
+    );
+    const share = warming.opsPerSec / benchmarkRps;
+    if (share < GOALS.warmingShare) misses.push('warming throughput');
+    const throughput = markdownTable(
+      ['pipelined SET, 16 per round trip, 1 connection', 'commands/s'],
+      [
+        [`lab warming (runPipelined, SET .. EX, ${warmValue.length} B)`, warming.opsPerSec.toFixed(0)],
+        ['bare iovalkey pipeline().exec(), same commands', bareRps.toFixed(0)],
+        [`valkey-benchmark -c 1 -P 16 -t set -d ${warmValue.length}`, benchmarkRps.toFixed(0)],
+        ['lab / valkey-benchmark', `${(share * 100).toFixed(0)} % (goal ≥${GOALS.warmingShare * 100} %)`],
+      ],
+    );
+    const verdict = misses.length === 0 ? 'Every goal met.' : `Goals missed in this run: ${misses.join(', ')}.`;
+    report(
+      'Cache-aside and warming against the server (preliminary)',
+      `${info.label}, private server on loopback, ${requests} requests per path`,
+      `${latency}\n\n${throughput}\n\n${verdict}`,
+      !values['no-write'],
+    );
+  } finally {
+    valkey.disconnect();
+    await server.stop();
+  }
+}
+
+runMain(main);
