@@ -1,6 +1,6 @@
 // The shell commands that reach the lab's own servers from a terminal, built from the configuration, never with a password.
 
-import { MANAGED_VALKEY_FILE, type DbTarget, type LabConfig } from '../config';
+import type { DbTarget, LabConfig } from '../config';
 import type { Flavor } from '../db/engine';
 
 export interface TerminalCommand {
@@ -71,7 +71,7 @@ function valkeyCommand(config: LabConfig): TerminalCommand | undefined {
   if (db && db !== '0') words.push('-n', db);
   const kept =
     config.valkey.source === 'managed'
-      ? `in ${MANAGED_VALKEY_FILE}, set-up's record of the Valkey it manages`
+      ? 'as LAB_VALKEY_PASSWORD in .env (set-up generated it)'
       : 'inside VALKEY_URL in .env (or the environment)';
   if (url.password) words.push('--askpass');
   const where =
@@ -81,7 +81,9 @@ function valkeyCommand(config: LabConfig): TerminalCommand | undefined {
     command: words.map(shellWord).join(' '),
     note:
       `${where}; ` +
-      (url.password ? `--askpass asks for the password, which is kept ${kept}` : 'no password is set') +
+      (url.password
+        ? `--askpass asks for the password, which is kept ${kept} (or put it in REDISCLI_AUTH and leave --askpass out)`
+        : 'no password is set') +
       `; the lab's keys start with ${config.valkey.keyPrefix}`,
   };
 }
