@@ -5,7 +5,7 @@ import Redis from 'iovalkey';
 import { LabError } from '../errors';
 import { zipfKeys } from '../measure/keys';
 import { parseInfo } from '../valkey/info';
-import type { PrivateValkey } from '../valkey/server';
+import { adminCommand, type PrivateValkey } from '../valkey/server';
 
 /** The policies the lab compares (Valkey also has volatile-lfu and volatile-random). */
 export const EVICTION_POLICIES = [
@@ -101,11 +101,12 @@ export async function runEvictionWorkload(server: PrivateValkey, workload: Evict
   const client = new Redis(server.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
   await client.connect();
   try {
-    await client.flushall();
-    await client.config('SET', 'maxmemory-policy', workload.policy);
+    // Through the guard: these reach only a server this process started.
+    await adminCommand(client, 'FLUSHALL');
+    await adminCommand(client, 'CONFIG', 'SET', 'maxmemory-policy', workload.policy);
     // Valkey takes whole bytes only.
-    await client.config('SET', 'maxmemory', String(Math.round(workload.maxmemoryBytes)));
-    await client.config('RESETSTAT');
+    await adminCommand(client, 'CONFIG', 'SET', 'maxmemory', String(Math.round(workload.maxmemoryBytes)));
+    await adminCommand(client, 'CONFIG', 'RESETSTAT');
 
     let hits = 0;
     let misses = 0;
@@ -164,8 +165,8 @@ export async function baselineMemory(server: PrivateValkey): Promise<number> {
   const client = new Redis(server.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
   await client.connect();
   try {
-    await client.flushall();
-    await client.config('SET', 'maxmemory', '0');
+    await adminCommand(client, 'FLUSHALL');
+    await adminCommand(client, 'CONFIG', 'SET', 'maxmemory', '0');
     return Number(parseInfo(await client.info('memory')).memory.used_memory ?? 0);
   } finally {
     client.disconnect();
