@@ -25,11 +25,17 @@ export { airportTrafficRanking, flightMovements } from './part5-real-world';
 export { activeSessions, countryAirportStats } from './part5-profiling';
 export {
   airportRecord,
+  applyWrittenBehind,
   dropPart4Tables,
   ensurePart4Tables,
   loadAirportRecord,
+  openTransactionSession,
   renameAirport,
   routeSummary,
+  writeBehindTally,
+  type TransactionSession,
+  type WriteBehindTally,
+  type WrittenBehind,
 } from './part4-extra';
 export {
   bookedSeatsOfFlight,
