@@ -3,21 +3,24 @@
 //
 //   npx tsx scripts/write-behind-worker.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME]
 //        [--consumer NAME] [--dead-letter KEY] [--claim-idle-ms N] [--hold-after-commit N]
+//        [--hold-before-apply N] [--hold-on-claim]
 //
 // --hold-after-commit N: after its N-th commit the worker prints {"kind":"holding"} and waits, without
 // acknowledging, until it is killed (the drill's way to kill it between a commit and its acknowledgement).
+// --hold-before-apply N: the same, just before it applies its N-th entry (nothing of it committed yet).
+// --hold-on-claim: the same, right after it claimed another consumer's stale entries, before applying the first.
 // SIGTERM stops it after the current round.
 
 import { parseArgs } from 'node:util';
 import { ENGINE_KINDS, loadConfig, type EngineKind } from '../src/config';
 import { connectSql } from '../src/db';
 import { LabError, errorMessage } from '../src/errors';
-import { createWriteBehindWorker, type WorkerEvent } from '../src/patterns/write-behind';
+import { createWriteBehindWorker, type StreamEntry, type WorkerEvent } from '../src/patterns/write-behind';
 import { applyWrittenBehind, ensurePart4Tables, openTransactionSession } from '../src/queries/part4-extra';
 import { connectValkey } from '../src/valkey';
 
 const USAGE =
-  'Usage: npx tsx scripts/write-behind-worker.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME] [--consumer NAME] [--dead-letter KEY] [--claim-idle-ms N] [--hold-after-commit N]';
+  'Usage: npx tsx scripts/write-behind-worker.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME] [--consumer NAME] [--dead-letter KEY] [--claim-idle-ms N] [--hold-after-commit N] [--hold-before-apply N] [--hold-on-claim]';
 
 function say(event: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ t: Date.now(), pid: process.pid, ...event })}\n`);
@@ -42,6 +45,8 @@ async function main(): Promise<void> {
       'dead-letter': { type: 'string' },
       'claim-idle-ms': { type: 'string' },
       'hold-after-commit': { type: 'string' },
+      'hold-before-apply': { type: 'string' },
+      'hold-on-claim': { type: 'boolean', default: false },
     },
   });
   const config = loadConfig();
@@ -53,6 +58,8 @@ async function main(): Promise<void> {
   const stream = values.stream;
   const runId = values['run-id'];
   const holdAfter = wholeNumber(values['hold-after-commit'], 'hold-after-commit', 0);
+  const holdBefore = wholeNumber(values['hold-before-apply'], 'hold-before-apply', 0);
+  const holdOnClaim = values['hold-on-claim'] === true;
   const claimIdleMs = wholeNumber(values['claim-idle-ms'], 'claim-idle-ms', 5_000);
 
   const sql = await connectSql(config, engine);
@@ -60,6 +67,12 @@ async function main(): Promise<void> {
   await ensurePart4Tables(sql);
   const session = await openTransactionSession(sql);
   let commits = 0;
+  let attempts = 0;
+  /** Says where it stopped and waits, without going on, until it is killed. */
+  const hold = async (stage: string, entry: StreamEntry) => {
+    say({ kind: 'holding', stage, id: entry.id, writeId: entry.writeId });
+    await new Promise(() => undefined);
+  };
   const stop = new AbortController();
   process.on('SIGTERM', () => stop.abort());
   process.on('SIGINT', () => stop.abort());
@@ -70,6 +83,11 @@ async function main(): Promise<void> {
     consumer: values.consumer,
     deadLetterStream: values['dead-letter'] ?? `${stream}:dead`,
     claimIdleMs,
+    async beforeApply(entry, source) {
+      attempts += 1;
+      if (holdOnClaim && source === 'claimed') await hold('claimed', entry);
+      if (holdBefore > 0 && attempts === holdBefore) await hold('before-apply', entry);
+    },
     apply: (entry) =>
       applyWrittenBehind(session, {
         idempotencyKey: `${stream}/${entry.id}`,
@@ -81,10 +99,8 @@ async function main(): Promise<void> {
     async afterCommit(entry, result) {
       if (result !== 'applied') return;
       commits += 1;
-      if (holdAfter > 0 && commits === holdAfter) {
-        say({ kind: 'holding', id: entry.id, writeId: entry.writeId });
-        await new Promise(() => undefined); // committed, not acknowledged: wait here for the kill
-      }
+      // Committed, not acknowledged: wait here for the kill.
+      if (holdAfter > 0 && commits === holdAfter) await hold('after-commit', entry);
     },
     onEvent: (event: WorkerEvent) => say({ ...event }),
   });

@@ -98,6 +98,11 @@ export interface WriteBehindWorkerOptions {
   blockMs?: number;
   /** How often failed entries of this consumer are tried again (default 200 ms). */
   retryEveryMs?: number;
+  /**
+   * Runs before `apply`, saying where the entry came from: read new, taken back as this consumer's own after a
+   * restart, or claimed from another consumer (the fault tests stop the worker here).
+   */
+  beforeApply?(entry: StreamEntry, source: EntrySource): Promise<void>;
   /** Runs after the commit and before the acknowledgement (the crash drill stops the worker here). */
   afterCommit?(entry: StreamEntry, result: ApplyResult): Promise<void>;
   onEvent?(event: WorkerEvent): void;
@@ -121,6 +126,9 @@ export interface WriteBehindWorker {
   run(signal: AbortSignal): Promise<void>;
   readonly counts: WorkerCounts;
 }
+
+/** Where an entry handed to `apply` came from. */
+export type EntrySource = 'new' | 'own' | 'claimed';
 
 type RawEntry = [string, string[] | null];
 
@@ -174,7 +182,8 @@ export function createWriteBehindWorker(valkey: Client, options: WriteBehindWork
     return Number(rows[0]?.[3] ?? 0);
   }
 
-  async function handle(entry: StreamEntry): Promise<void> {
+  async function handle(entry: StreamEntry, source: EntrySource): Promise<void> {
+    await options.beforeApply?.(entry, source);
     let result: ApplyResult;
     try {
       result = await options.apply(entry);
@@ -221,12 +230,12 @@ export function createWriteBehindWorker(valkey: Client, options: WriteBehindWork
     emit({ kind: 'dead-lettered', id: entry.id, writeId: entry.writeId, reason });
   }
 
-  async function handleAll(raw: RawEntry[]): Promise<number> {
+  async function handleAll(raw: RawEntry[], source: EntrySource): Promise<number> {
     let handled = 0;
     for (const item of raw) {
       const entry = toEntry(item);
       if (!entry) continue;
-      await handle(entry);
+      await handle(entry, source);
       handled += 1;
     }
     return handled;
@@ -275,7 +284,7 @@ export function createWriteBehindWorker(valkey: Client, options: WriteBehindWork
         if (pending.length === 0) break;
         counts.recovered += pending.length;
         emit({ kind: 'recovered', count: pending.length });
-        const handled = await handleAll(pending);
+        const handled = await handleAll(pending, 'own');
         if (handled < pending.length || lastProblem.size > 0) break; // failures wait for the retry rounds
       }
       const claimed = await claimStale();
@@ -283,7 +292,7 @@ export function createWriteBehindWorker(valkey: Client, options: WriteBehindWork
       if (claimed.length > 0) {
         counts.claimed += claimed.length;
         emit({ kind: 'claimed', count: claimed.length });
-        await handleAll(claimed);
+        await handleAll(claimed, 'claimed');
       }
       return { ...counts };
     },
@@ -293,7 +302,7 @@ export function createWriteBehindWorker(valkey: Client, options: WriteBehindWork
       const now = Date.now();
       if (lastProblem.size > 0 && now - lastRetry >= retryEveryMs) {
         lastRetry = now;
-        handled += await handleAll(await ownPending());
+        handled += await handleAll(await ownPending(), 'own');
       }
       if (now - lastClaim >= Math.min(claimIdleMs, 1_000)) {
         lastClaim = now;
@@ -301,10 +310,10 @@ export function createWriteBehindWorker(valkey: Client, options: WriteBehindWork
         if (claimed.length > 0) {
           counts.claimed += claimed.length;
           emit({ kind: 'claimed', count: claimed.length });
-          handled += await handleAll(claimed);
+          handled += await handleAll(claimed, 'claimed');
         }
       }
-      handled += await handleAll(await readNew());
+      handled += await handleAll(await readNew(), 'new');
       return handled;
     },
 
