@@ -3,11 +3,7 @@
 
 import type { SqlEngine } from '../db/engine';
 import type { SeatStore } from '../structures/seats';
-import { sqlTimestamp, type GuideQuery, type QueryValue } from './guide-query';
-
-function partQuery<P extends Record<string, QueryValue>>(query: GuideQuery<P>): GuideQuery<P> {
-  return query;
-}
+import { guideQuery, sqlTimestamp } from './guide-query';
 
 /** The select list and joins of the guide's flight search (Step 11), shared by the rewrite below. */
 const SEARCH_SELECT_MYSQL = `SELECT
@@ -39,7 +35,7 @@ const SEARCH_GROUP = `GROUP BY f.flight_id, f.flightno, al.name, al.iata, dep_a.
          arr_a.name, arr_a.iata, f.departure, f.arrival
 ORDER BY f.departure`;
 
-export const flightSearchByRange = partQuery({
+export const flightSearchByRange = guideQuery({
   name: 'flightSearchByRange',
   guideStep: 'Part 3, Step 11 (rewrite)',
   description:
@@ -66,7 +62,7 @@ ${SEARCH_GROUP}`,
   },
 });
 
-export const popularRoutes = partQuery({
+export const popularRoutes = guideQuery({
   name: 'popularRoutes',
   guideStep: 'Part 3, Step 12',
   description:
@@ -103,7 +99,7 @@ LIMIT 50`,
   },
 });
 
-export const userTravelRows = partQuery({
+export const userTravelRows = guideQuery({
   name: 'userTravelRows',
   guideStep: 'Part 3, Step 15',
   description:
@@ -160,7 +156,7 @@ ORDER BY f.departure`,
   },
 });
 
-export const flightCapacity = partQuery({
+export const flightCapacity = guideQuery({
   name: 'flightCapacity',
   guideStep: 'Part 3, Step 16',
   description: "A flight's number, airplane model and seat count (the guide assumes 150 for flight 1001).",
@@ -183,7 +179,7 @@ WHERE f.flight_id = $1`,
   },
 });
 
-export const bookedSeatsOfFlight = partQuery({
+export const bookedSeatsOfFlight = guideQuery({
   name: 'bookedSeatsOfFlight',
   guideStep: 'Part 3, Step 16',
   description: "A flight's booked seat labels, one row each: what the cached seat map is rebuilt from.",

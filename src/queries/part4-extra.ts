@@ -5,11 +5,7 @@ import type { EngineKind } from '../config';
 import type { BulkSession, SqlEngine } from '../db/engine';
 import { engineDefinition } from '../db/engines';
 import { LabError } from '../errors';
-import type { GuideQuery, QueryValue } from './guide-query';
-
-function part4Query<P extends Record<string, QueryValue>>(query: GuideQuery<P>): GuideQuery<P> {
-  return query;
-}
+import { guideQuery } from './guide-query';
 
 /**
  * The tables Part 4 writes besides `airport`: a version per airport (bumped in the same transaction as a
@@ -68,7 +64,7 @@ export async function ensurePart4Tables(engine: SqlEngine): Promise<void> {
 }
 
 /** One airport as the cache keeps it (`airport:{iata}` HASH), with the version of its last write-through. */
-export const airportRecord = part4Query({
+export const airportRecord = guideQuery({
   name: 'airportRecord',
   guideStep: 'Part 4, Step 12',
   description:
@@ -109,7 +105,7 @@ LIMIT 1`,
 });
 
 /** The guide's `route:{iata}:summary`: how many routes leave an airport, to how many places, on how many airlines. */
-export const routeSummary = part4Query({
+export const routeSummary = guideQuery({
   name: 'routeSummary',
   guideStep: 'Part 4, Step 13',
   description: 'Routes out of one airport: how many, to how many destinations, flown by how many airlines.',
