@@ -25,7 +25,7 @@ import {
 import { connectSql } from '../src/db';
 import { engineDefinition } from '../src/db/engines';
 import { LabError } from '../src/errors';
-import { benchUserFacingQueries, type UserFacingComparison } from '../src/queries/part3-bench';
+import { benchUserFacingQueries, type UserFacingComparison } from '../src/experiments/user-facing-bench';
 import { clearLabKeys, connectValkey, valkeyServerInfo } from '../src/valkey';
 import { loadDataset } from '../datasets';
 import { runMain, step } from './lib/cli';

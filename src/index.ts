@@ -68,7 +68,6 @@ export {
   activeSessions,
   airportTrafficRanking,
   countryAirportStats,
-  benchUserFacingQueries,
   bookedSeatsOfFlight,
   bookingStore,
   countryProfile,
@@ -100,7 +99,6 @@ export {
   roundTrip,
   runGuideQuery,
   seatAvailability,
-  speedupRows,
   sqlFor,
   sqlTimestamp,
   userLastFlights,
@@ -110,8 +108,6 @@ export {
   type GuideQueryName,
   type QueryText,
   type QueryValue,
-  type UserFacingBenchOptions,
-  type UserFacingComparison,
 } from './queries';
 
 // Valkey: one server or a cluster, INFO, the lab's key namespace, hash slots, MONITOR, private servers
@@ -342,8 +338,9 @@ export {
   type TravelRow,
 } from './structures/user-profile';
 
-// Experiments on servers the lab starts: eviction, memory per representation, monitoring, pipelining,
-// profiling, and the guide's troubleshooting checks (Parts 5 and 6)
+// Experiments: the user-facing queries from the database and from the cache (Part 3); on servers the lab
+// starts, eviction, memory per representation, monitoring, pipelining, profiling and the guide's
+// troubleshooting checks (Parts 5 and 6)
 export {
   AIRPORT_FIELDS,
   airportMemoryByRepresentation,
@@ -376,6 +373,8 @@ export {
   runSlowScript,
   runValkeyBenchmark,
   seatMemoryByRepresentation,
+  speedupRows,
+  benchUserFacingQueries,
   throughputByBatchSize,
   watchServer,
   zipfSampler,
@@ -396,6 +395,8 @@ export {
   type RepresentationUsage,
   type ServerSample,
   type SlowEntry,
+  type UserFacingBenchOptions,
+  type UserFacingComparison,
 } from './experiments';
 
 // Measuring: benchmarks with warm-up and percentiles, same-run comparisons, concurrent and pipelined

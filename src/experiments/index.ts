@@ -1,4 +1,5 @@
-// Experiments the lab runs on servers it owns: eviction, memory, monitoring, pipelining and profiling.
+// Experiments the lab runs: eviction, memory, monitoring, pipelining, profiling, and the user-facing queries'
+// database-vs-cache comparison.
 
 export * from './eviction';
 export * from './memory';
@@ -6,3 +7,4 @@ export * from './monitoring';
 export * from './pipelining';
 export * from './profiling';
 export * from './troubleshooting';
+export * from './user-facing-bench';

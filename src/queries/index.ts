@@ -52,12 +52,6 @@ export {
   userTravelRows,
 } from './part3-extra';
 export {
-  benchUserFacingQueries,
-  speedupRows,
-  type UserFacingBenchOptions,
-  type UserFacingComparison,
-} from './part3-bench';
-export {
   flightSearch,
   flightSearchTiming,
   roundTrip,

@@ -2,14 +2,19 @@
 
 import type { SqlEngine } from '../db/engine';
 import { benchPair, type BenchResult, type Comparison } from '../measure';
-import { roundMs, roundRatio } from '../show/describe';
 import { createCacheAside } from '../patterns/cache-aside';
+import {
+  bookingStore,
+  flightSearch,
+  prepareGuideQuery,
+  roundTrip,
+  seatAvailability,
+  sqlTimestamp,
+  userLastFlights,
+} from '../queries';
+import { roundMs, roundRatio } from '../show/describe';
 import { createSeatInventory, type SeatLayout } from '../structures/seats';
 import type { ValkeyClient } from '../valkey/client';
-import { sqlTimestamp } from './guide-query';
-import { flightSearch, roundTrip, seatAvailability, userLastFlights } from './part3-user-facing';
-import { prepareGuideQuery } from './index';
-import { bookingStore } from './part3-extra';
 
 export interface UserFacingComparison {
   /** The guide's name for the query. */
