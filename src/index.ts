@@ -377,7 +377,6 @@ export {
   benchUserFacingQueries,
   throughputByBatchSize,
   watchServer,
-  zipfSampler,
   type AirportRecord,
   type AlertStatus,
   type AlertStep,

@@ -18,12 +18,6 @@ export const EVICTION_POLICIES = [
 ] as const;
 export type EvictionPolicy = (typeof EVICTION_POLICIES)[number];
 
-/** Key ranks 0..n-1 drawn with Zipf's law from a seed (rank 0 the most popular), as a plain function. */
-export function zipfSampler(n: number, exponent: number, seed: number): () => number {
-  const sampler = zipfKeys({ n, s: exponent, seed });
-  return () => sampler.next();
-}
-
 export interface EvictionWorkload {
   policy: EvictionPolicy;
   /** maxmemory in bytes for this run. */
@@ -96,7 +90,7 @@ export async function runEvictionWorkload(server: PrivateValkey, workload: Evict
       fix: `Use one of ${EVICTION_POLICIES.join(', ')}.`,
     });
   }
-  const next = zipfSampler(keys, workload.exponent ?? 1, workload.seed ?? 42);
+  const ranks = zipfKeys({ n: keys, s: workload.exponent ?? 1, seed: workload.seed ?? 42 });
 
   const client = new Redis(server.port, '127.0.0.1', { lazyConnect: true, maxRetriesPerRequest: 1 });
   await client.connect();
@@ -118,7 +112,7 @@ export async function runEvictionWorkload(server: PrivateValkey, workload: Evict
       const counted = done >= warmup;
       const batch = Array.from({ length: Math.min(batchSize, warmup + requests - done) }, (_, i) => {
         const offset = Math.floor((done + i) / driftEvery) * driftKeys;
-        return `item:${(next() + offset) % keys}`;
+        return `item:${(ranks.next() + offset) % keys}`;
       });
       const reads = await client.pipeline(batch.map((key) => ['get', key])).exec();
       const missed = batch.filter((_, i) => (reads?.[i]?.[1] ?? null) === null);

@@ -5,7 +5,7 @@ import type Redis from 'iovalkey';
 import { LabError, errorMessage } from '../errors';
 import type { ValkeyClient } from '../valkey/client';
 import { parseInfo } from '../valkey/info';
-import { zipfSampler } from './eviction';
+import { zipfKeys } from '../measure/keys';
 
 /**
  * The guide's alert (Step 23) as written: it reads maxmemory with CONFIG GET, which Valkey and Redis
@@ -300,12 +300,12 @@ export function cacheWorkload(
   } = {},
 ): (running: () => boolean) => Promise<{ requests: number }> {
   return async (running) => {
-    const next = zipfSampler(options.keys ?? 5_000, 1, options.seed ?? 7);
+    const ranks = zipfKeys({ n: options.keys ?? 5_000, s: 1, seed: options.seed ?? 7 });
     const value = 'v'.repeat(options.valueBytes ?? 300);
     const ttl = options.ttlSeconds ?? 2;
     let requests = 0;
     while (running()) {
-      const batch = Array.from({ length: options.batchSize ?? 100 }, () => `work:${next()}`);
+      const batch = Array.from({ length: options.batchSize ?? 100 }, () => `work:${ranks.next()}`);
       const reads = (await client.pipeline(batch.map((key) => ['get', key])).exec()) ?? [];
       const missed = batch.filter((_, i) => reads[i]?.[1] === null);
       if (missed.length > 0) await client.pipeline(missed.map((key) => ['set', key, value, 'EX', ttl])).exec();

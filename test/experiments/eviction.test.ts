@@ -1,40 +1,11 @@
-// Eviction: the seeded Zipf sampler, and each policy's run on a tiny private server.
+// Eviction: each policy's run on a tiny private server (the Zipf keys it draws are tested with zipfKeys).
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  baselineMemory,
-  EVICTION_POLICIES,
-  runEvictionWorkload,
-  zipfSampler,
-  type EvictionRun,
-} from '../../src/experiments';
+import { baselineMemory, EVICTION_POLICIES, runEvictionWorkload, type EvictionRun } from '../../src/experiments';
 import { startPrivateValkey, type PrivateValkey } from '../../src/valkey';
-
-describe('zipfSampler', () => {
-  it('gives the same sequence for the same seed, and a different one for another seed', () => {
-    const draw = (seed: number) => {
-      const next = zipfSampler(1000, 1, seed);
-      return Array.from({ length: 50 }, () => next());
-    };
-    expect(draw(3)).toEqual(draw(3));
-    expect(draw(3)).not.toEqual(draw(4));
-  });
-
-  it('draws rank 0 about as often as Zipf says (1 / H(n) of the time) and stays within 0..n-1', () => {
-    const n = 100;
-    const next = zipfSampler(n, 1, 11);
-    const draws = Array.from({ length: 50_000 }, () => next());
-    const harmonic = Array.from({ length: n }, (_, r) => 1 / (r + 1)).reduce((a, b) => a + b);
-    const share = draws.filter((r) => r === 0).length / draws.length;
-    expect(share).toBeGreaterThan(0.9 / harmonic);
-    expect(share).toBeLessThan(1.1 / harmonic);
-    expect(Math.min(...draws)).toBe(0);
-    expect(Math.max(...draws)).toBeLessThan(n);
-  });
-});
 
 describe('runEvictionWorkload on a tiny private server', () => {
   let server: PrivateValkey;
