@@ -1,11 +1,11 @@
 // Monitoring: INFO sampled while a workload runs, the memory alert in Lua, the latency monitor, SLOWLOG and COMMANDLOG.
 
 import { performance } from 'node:perf_hooks';
-import type Redis from 'iovalkey';
-import { LabError, errorMessage } from '../errors';
-import type { ValkeyClient } from '../valkey/client';
-import { parseInfo } from '../valkey/info';
+import { LabError } from '../errors';
+import { runConcurrent, type ConcurrentResult } from '../measure/concurrent';
 import { zipfKeys } from '../measure/keys';
+import { sampleInfo, type InfoSeries } from '../measure/sampler';
+import type { ValkeyClient } from '../valkey/client';
 
 /**
  * The guide's alert (Step 23) as written: it reads maxmemory with CONFIG GET, which Valkey and Redis
@@ -204,89 +204,65 @@ export async function readCommandlog(
   return slowEntries(await client.call('COMMANDLOG', 'GET', String(count), type));
 }
 
-/** What the server looked like at one moment of a watched run. */
-export interface ServerSample {
-  /** Seconds since the watch started. */
-  at: number;
-  /** A PING's round trip from this client, in ms: what a request waited at that moment. */
-  pingMs: number;
-  opsPerSecond: number;
-  usedMemoryBytes: number;
-  /** Counters since the watch started (INFO stats minus the first sample's). */
-  hits: number;
-  misses: number;
-  expiredKeys: number;
-  evictedKeys: number;
-  connectedClients: number;
-  /** Hit ratio of the requests since the previous sample (undefined when there were none). */
-  intervalHitRatio?: number;
+/** A watched run: the server sampled while a workload ran on its own connection. */
+export interface ServerWatch<W = undefined> {
+  /** INFO and a PING's round trip every `intervalMs` (`sampleInfo` with `ping: true`). */
+  series: InfoSeries;
+  /** How far the counters moved during the watch: the last sample minus the first. */
+  change: { hits: number; misses: number; expiredKeys: number; evictedKeys: number };
+  /** What the workload returned. */
+  workload: W;
 }
 
+/** Longest watch: a notebook cell, not a soak test. */
+const MAX_WATCH_MS = 60_000;
+
 /**
- * Samples `probe` every `intervalMs` for `durationMs` (a bounded loop) while `workload` runs on its own
- * connection: one timed PING and one INFO per sample. The workload gets a `running()` callback and
- * should stop when it returns false.
+ * Samples `probe` every `intervalMs` (`sampleInfo`, a PING timed before each INFO) while `workload`
+ * runs for `durationMs` on its own connection, or for `durationMs` of quiet without one.
  */
-export async function watchServer(
-  probe: Redis,
-  options: { durationMs: number; intervalMs?: number; workload?: (running: () => boolean) => Promise<unknown> },
-): Promise<ServerSample[]> {
-  const intervalMs = options.intervalMs ?? 250;
-  if (!(options.durationMs > 0) || options.durationMs > 60_000) {
+export async function watchServer<W = undefined>(
+  probe: ValkeyClient,
+  options: { durationMs: number; intervalMs?: number; workload?: (durationMs: number) => Promise<W> },
+): Promise<ServerWatch<W>> {
+  const { durationMs } = options;
+  if (!(durationMs > 0) || durationMs > MAX_WATCH_MS) {
     throw new LabError({
-      what: `A watch lasts between 0 and 60 s, got ${options.durationMs} ms`,
+      what: `A watch lasts between 0 and ${MAX_WATCH_MS / 1000} s, got ${durationMs} ms`,
       fix: 'Use e.g. 5000.',
     });
   }
-  let running = true;
-  const work = options.workload?.(() => running);
-  const samples: ServerSample[] = [];
-  const started = performance.now();
-  let first: { hits: number; misses: number; expired: number; evicted: number } | undefined;
+  const sampler = await sampleInfo(probe, { intervalMs: options.intervalMs ?? 250, ping: true });
+  let workload: W;
   try {
-    while (performance.now() - started < options.durationMs) {
-      const t0 = performance.now();
-      await probe.ping();
-      const pingMs = performance.now() - t0;
-      const info = parseInfo(await probe.info());
-      const counters = {
-        hits: Number(info.stats.keyspace_hits ?? 0),
-        misses: Number(info.stats.keyspace_misses ?? 0),
-        expired: Number(info.stats.expired_keys ?? 0),
-        evicted: Number(info.stats.evicted_keys ?? 0),
-      };
-      first ??= counters;
-      const previous = samples.at(-1);
-      const hits = counters.hits - first.hits;
-      const misses = counters.misses - first.misses;
-      const requests = previous ? hits + misses - previous.hits - previous.misses : 0;
-      samples.push({
-        at: (t0 - started) / 1000,
-        pingMs,
-        opsPerSecond: Number(info.stats.instantaneous_ops_per_sec ?? 0),
-        usedMemoryBytes: Number(info.memory.used_memory ?? 0),
-        hits,
-        misses,
-        expiredKeys: counters.expired - first.expired,
-        evictedKeys: counters.evicted - first.evicted,
-        connectedClients: Number(info.clients?.connected_clients ?? 0),
-        ...(previous && requests > 0 ? { intervalHitRatio: (hits - previous.hits) / requests } : {}),
-      });
-      const wait = intervalMs - (performance.now() - t0);
-      if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  } finally {
-    running = false;
-    await work?.catch((error: unknown) => {
-      throw new LabError({ what: `The workload failed while being watched: ${errorMessage(error)}`, cause: error });
-    });
+    workload = await (options.workload?.(durationMs) ?? quiet<W>(durationMs));
+  } catch (error) {
+    await sampler.stop(); // no timer left behind
+    throw error;
   }
-  return samples;
+  const series = await sampler.stop();
+  const first = series.samples[0]!;
+  const last = series.samples.at(-1)!;
+  return {
+    series,
+    change: {
+      hits: last.keyspaceHits - first.keyspaceHits,
+      misses: last.keyspaceMisses - first.keyspaceMisses,
+      expiredKeys: last.expiredKeys - first.expiredKeys,
+      evictedKeys: last.evictedKeys - first.evictedKeys,
+    },
+    workload,
+  };
+}
+
+function quiet<W>(ms: number): Promise<W> {
+  return new Promise((resolve) => setTimeout(() => resolve(undefined as W), ms));
 }
 
 /**
- * A cache-like workload for `watchServer`: pipelined GETs of Zipf-chosen keys, and a SET with a short
- * TTL for each miss, so hits, misses, expiries (and, under maxmemory, evictions) all move.
+ * A cache-like workload for `watchServer`: one caller (`runConcurrent`) sending pipelined GETs of
+ * Zipf-chosen keys and a SET with a short TTL for each miss, so hits, misses, expiries (and, under
+ * maxmemory, evictions) all move. Each request is one batch; its outcome says whether all hit.
  */
 export function cacheWorkload(
   client: ValkeyClient,
@@ -298,21 +274,19 @@ export function cacheWorkload(
     seed?: number;
     pauseMs?: number;
   } = {},
-): (running: () => boolean) => Promise<{ requests: number }> {
-  return async (running) => {
-    const ranks = zipfKeys({ n: options.keys ?? 5_000, s: 1, seed: options.seed ?? 7 });
-    const value = 'v'.repeat(options.valueBytes ?? 300);
-    const ttl = options.ttlSeconds ?? 2;
-    let requests = 0;
-    while (running()) {
-      const batch = Array.from({ length: options.batchSize ?? 100 }, () => `work:${ranks.next()}`);
-      const reads = (await client.pipeline(batch.map((key) => ['get', key])).exec()) ?? [];
-      const missed = batch.filter((_, i) => reads[i]?.[1] === null);
-      if (missed.length > 0) await client.pipeline(missed.map((key) => ['set', key, value, 'EX', ttl])).exec();
-      requests += batch.length;
-      // A short pause leaves the probe's PING and INFO room between batches on a 2-core machine.
-      await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 2));
-    }
-    return { requests };
+): (durationMs: number) => Promise<ConcurrentResult> {
+  const ranks = zipfKeys({ n: options.keys ?? 5_000, s: 1, seed: options.seed ?? 7 });
+  const value = 'v'.repeat(options.valueBytes ?? 300);
+  const ttl = options.ttlSeconds ?? 2;
+  const batchSize = options.batchSize ?? 100;
+  const batch = async (): Promise<string> => {
+    const keys = ranks.take(batchSize).map((rank) => `work:${rank}`);
+    const reads = (await client.pipeline(keys.map((key) => ['get', key])).exec()) ?? [];
+    const missed = keys.filter((_, i) => reads[i]?.[1] === null);
+    if (missed.length > 0) await client.pipeline(missed.map((key) => ['set', key, value, 'EX', ttl])).exec();
+    // A short pause leaves the probe's PING and INFO room between batches on a 2-core machine.
+    await new Promise((resolve) => setTimeout(resolve, options.pauseMs ?? 2));
+    return missed.length === 0 ? 'all hit' : 'some missed';
   };
+  return (durationMs) => runConcurrent(batch, { callers: 1, durationMs, name: 'cache workload' });
 }

@@ -1,26 +1,19 @@
 // Pipelining: throughput against batch size from this process, and valkey-benchmark's figures beside it.
 
 import { execFile } from 'node:child_process';
-import { performance } from 'node:perf_hooks';
 import { promisify } from 'node:util';
 import type Redis from 'iovalkey';
 import { LabError, errorMessage } from '../errors';
+import { runPipelined, type PipelinedResult } from '../measure/pipeline';
 
 const run = promisify(execFile);
 
-export interface PipelinePoint {
-  /** Commands per pipeline: one round trip carries this many. */
-  batchSize: number;
-  commands: number;
-  elapsedMs: number;
-  opsPerSecond: number;
-  /** Who measured it: this client ('node') or valkey-benchmark. */
-  source: string;
-}
+/** One batch size's run, named for the chart: which client measured it ('node (iovalkey)'). */
+export type PipelinePoint = PipelinedResult & { series: string };
 
 /**
  * Sends `commands` GETs of `key` (which should exist) in pipelines of each batch size, one batch after
- * the other on one connection, and reports commands per second. Batch size 1 is a plain round trip each.
+ * the other on one connection (`runPipelined`), and reports commands per second per size.
  */
 export async function throughputByBatchSize(
   client: Redis,
@@ -34,20 +27,14 @@ export async function throughputByBatchSize(
       throw new LabError({ what: `Batch size ${batchSize} is not a positive whole number` });
     // A short untimed warm-up, so the first size does not pay for connection and JIT start-up.
     await client.pipeline(Array.from({ length: Math.min(batchSize, 100) }, () => ['get', key])).exec();
-    const started = performance.now();
-    for (let sent = 0; sent < commands; sent += batchSize) {
-      const size = Math.min(batchSize, commands - sent);
-      if (size === 1) await client.get(key);
-      else await client.pipeline(Array.from({ length: size }, () => ['get', key])).exec();
-    }
-    const elapsedMs = performance.now() - started;
-    points.push({
-      batchSize,
-      commands,
-      elapsedMs,
-      opsPerSecond: commands / (elapsedMs / 1000),
-      source: 'node (iovalkey)',
-    });
+    const result = await runPipelined(
+      client,
+      (pipeline, { first, size }) => {
+        for (let i = first; i < Math.min(first + size, commands); i++) pipeline.get(key);
+      },
+      { batchSize, batches: Math.ceil(commands / batchSize), name: `GET × ${batchSize}` },
+    );
+    points.push(Object.assign(result, { series: 'node (iovalkey)' }));
   }
   return points;
 }

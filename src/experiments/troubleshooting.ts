@@ -6,7 +6,7 @@ import type { SqlEngine } from '../db/engine';
 import { listIndexes } from '../db/indexes';
 import { errorMessage } from '../errors';
 import { runGuideQuery } from '../queries';
-import { activeSessions } from '../queries/part5-profiling';
+import { activeSessions } from '../queries/troubleshooting';
 import { hitRate, parseInfo } from '../valkey/info';
 import { readSlowlog } from './monitoring';
 

@@ -31,6 +31,8 @@ export interface InfoSample {
   expiredKeys: number;
   evictedKeys: number;
   connectedClients: number;
+  /** With `ping: true`: a PING's round trip just before this INFO read, what a request waited at that moment. */
+  pingMs?: number;
 }
 
 export interface InfoSeries {
@@ -49,6 +51,8 @@ export interface SampleInfoOptions {
    * How to read INFO. Default: INFO from `client` (on a cluster, summed over its primaries).
    */
   readInfo?: () => Promise<Info>;
+  /** Time a PING from `client` before each INFO read (`pingMs`): latency over time beside the counters. */
+  ping?: boolean;
   /** Sampling ends by itself after this many samples. Default 10,000. */
   maxSamples?: number;
   /** …or after this long. Default 5 minutes. */
@@ -100,7 +104,9 @@ export async function sampleInfo(client: ValkeyClient, options: SampleInfoOption
     chain = chain.then(async () => {
       const elapsedMs = performance.now() - origin;
       try {
+        const pingMs = options.ping ? await timePing(client) : undefined;
         const sample = toSample(await read(), elapsedMs, samples[samples.length - 1]);
+        if (pingMs !== undefined) sample.pingMs = pingMs;
         samples.push(sample);
         return sample;
       } catch (cause) {
@@ -143,6 +149,12 @@ export async function sampleInfo(client: ValkeyClient, options: SampleInfoOption
       return printsBriefly(series, { samples: 'samples' });
     },
   };
+}
+
+async function timePing(client: ValkeyClient): Promise<number> {
+  const started = performance.now();
+  await client.ping();
+  return performance.now() - started;
 }
 
 function defaultReader(client: ValkeyClient): () => Promise<Info> {

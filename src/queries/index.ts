@@ -22,7 +22,7 @@ export { sqlTimestamp, type GuideQuery, type QueryText, type QueryValue } from '
 export { airportByIata, airportsByCity, airportsByCountry, airportsByCountryName } from './part1-fundamentals';
 export { airportsInCountry } from './part2-valkey-basics';
 export { airportTrafficRanking, flightMovements } from './part5-real-world';
-export { activeSessions, countryAirportStats } from './part5-profiling';
+export { activeSessions } from './troubleshooting';
 export {
   airportRecord,
   applyWrittenBehind,
@@ -140,4 +140,3 @@ export function runGuideQuery<P extends Record<string, QueryValue>, R = Row>(
   const { sql, params } = prepareGuideQuery(query, engine.kind, values);
   return engine.query<R>(sql, params);
 }
-export * from './part5-profiling';

@@ -2,38 +2,21 @@
 // profile rows, and the bookings the lab makes and cancels itself.
 
 import type { SqlEngine } from '../db/engine';
+import { LabError } from '../errors';
 import type { SeatStore } from '../structures/seats';
 import { guideQuery, sqlTimestamp } from './guide-query';
+import { flightSearch } from './part3-user-facing';
 
-/** The select list and joins of the guide's flight search (Step 11), shared by the rewrite below. */
-const SEARCH_SELECT_MYSQL = `SELECT
-    f.flight_id,
-    f.flightno,
-    al.name AS airline_name,
-    al.iata AS airline_code,
-    dep_a.name AS departure_airport,
-    dep_a.iata AS dep_iata,
-    arr_a.name AS arrival_airport,
-    arr_a.iata AS arr_iata,
-    f.departure,
-    f.arrival,
-    TIMESTAMPDIFF(MINUTE, f.departure, f.arrival) AS duration_minutes,
-    COUNT(b.booking_id) AS booked_seats,
-    (SELECT COUNT(*) FROM booking WHERE flight_id = f.flight_id) AS total_bookings
-FROM flight f
-JOIN airport dep_a ON f.from_airport = dep_a.airport_id
-JOIN airport arr_a ON f.to_airport = arr_a.airport_id
-JOIN airline al ON f.airline_id = al.airline_id
-LEFT JOIN booking b ON f.flight_id = b.flight_id`;
-
-const SEARCH_SELECT_POSTGRES = SEARCH_SELECT_MYSQL.replace(
-  'TIMESTAMPDIFF(MINUTE, f.departure, f.arrival)',
-  'TRUNC(EXTRACT(EPOCH FROM (f.arrival - f.departure)) / 60)::integer',
-);
-
-const SEARCH_GROUP = `GROUP BY f.flight_id, f.flightno, al.name, al.iata, dep_a.name, dep_a.iata,
-         arr_a.name, arr_a.iata, f.departure, f.arrival
-ORDER BY f.departure`;
+/** `text` with `line` replaced: a rewrite stated as what it changes in the guide's text, checked once at load. */
+function rewriteLine(text: string, line: string, replacement: string): string {
+  if (!text.includes(line)) {
+    throw new LabError({
+      what: `The guide's flight search has no line "${line.trim()}" to rewrite`,
+      where: 'part3-extra.ts',
+    });
+  }
+  return text.replace(line, replacement);
+}
 
 export const flightSearchByRange = guideQuery({
   name: 'flightSearchByRange',
@@ -41,23 +24,21 @@ export const flightSearchByRange = guideQuery({
   description:
     'The flight search with the day as a range on departure (from midnight, before the next midnight) instead of ' +
     'a function of it, so the index on departure can find the day.',
-  defaults: { from: 'JFK', to: 'LAX', date: '2025-12-15' },
+  defaults: flightSearch.defaults,
   mysql: {
-    sql: `${SEARCH_SELECT_MYSQL}
-WHERE dep_a.iata = ?
-    AND arr_a.iata = ?
-    AND f.departure >= CAST(? AS DATE)
-    AND f.departure < CAST(? AS DATE) + INTERVAL 1 DAY
-${SEARCH_GROUP}`,
+    sql: rewriteLine(
+      flightSearch.mysql.sql,
+      '    AND DATE(f.departure) = ?',
+      '    AND f.departure >= CAST(? AS DATE)\n    AND f.departure < CAST(? AS DATE) + INTERVAL 1 DAY',
+    ),
     params: ['from', 'to', 'date', 'date'],
   },
   postgres: {
-    sql: `${SEARCH_SELECT_POSTGRES}
-WHERE dep_a.iata = $1
-    AND arr_a.iata = $2
-    AND f.departure >= CAST($3 AS date)
-    AND f.departure < CAST($3 AS date) + 1
-${SEARCH_GROUP}`,
+    sql: rewriteLine(
+      flightSearch.postgres.sql,
+      '    AND CAST(f.departure AS date) = $3',
+      '    AND f.departure >= CAST($3 AS date)\n    AND f.departure < CAST($3 AS date) + 1',
+    ),
     params: ['from', 'to', 'date'],
   },
 });

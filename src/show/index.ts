@@ -58,6 +58,7 @@ export {
   concurrentLatencyChart,
   concurrentPercentileChart,
   infoSeriesChart,
+  latencyOverTimeChart,
   pipelineThroughputChart,
   type ConcurrentChartOptions,
   type InfoMetric,
@@ -72,13 +73,8 @@ export {
   alertChart,
   bytesPerRecordChart,
   codecChart,
-  latencyOverTimeChart,
-  serverDashboardChart,
-  throughputChart,
   type AlertPoint,
   type CodecFigures,
   type RecordCost,
-  type BatchThroughputPoint,
-  type ServerPoint,
 } from './performance-charts';
 export { failuresOverTimeChart, keysPerPrimaryChart, slotRangesChart, type TimelineEvent } from './cluster-charts';

@@ -1,4 +1,4 @@
-// Performance charts: bytes per record, throughput against batch size, codecs side by side, a server over time.
+// Performance charts: bytes per record, codecs side by side, a memory alert as the server fills.
 
 import { LabError } from '../errors';
 import type { ChartSpec } from './chart';
@@ -42,58 +42,6 @@ export function bytesPerRecordChart(costs: readonly RecordCost[], options: Chart
         mark: { type: 'text', align: 'left', baseline: 'middle', dx: 4, fontSize: 11, color: '#333' },
         encoding: { text: { field: 'label' } },
       },
-    ],
-  };
-}
-
-/** Throughput at one batch size (an experiments `PipelinePoint` is one). */
-export interface BatchThroughputPoint {
-  batchSize: number;
-  opsPerSecond: number;
-  /** Which line the point belongs to, e.g. 'node (iovalkey)' or 'valkey-benchmark'. */
-  source: string;
-}
-
-/**
- * Commands per second against commands per round trip: lines with points on a log batch axis (batch
- * sizes span 1 to hundreds), one line per source.
- */
-export function throughputChart(points: readonly BatchThroughputPoint[], options: ChartOptions = {}): ChartSpec {
-  requireSome(points, 'throughput chart', 'points');
-  for (const p of points) {
-    if (!(p.batchSize >= 1) || !(p.opsPerSecond >= 0)) {
-      throw new LabError({
-        what: `The throughput chart got batch size ${p.batchSize} at ${p.opsPerSecond} ops/s`,
-        fix: 'Pass batch sizes ≥ 1 and non-negative throughputs.',
-      });
-    }
-  }
-  const sources = [...new Set(points.map((p) => p.source))];
-  const values = [...points]
-    .sort((a, b) => a.batchSize - b.batchSize)
-    .map((p) => ({ ...p, label: `${formatNumber(Math.round(p.opsPerSecond / 1000))}k` }));
-  const color = { field: 'source', type: 'nominal', title: null, scale: { domain: sources }, sort: sources };
-  return {
-    ...chartFrame(options, {
-      title: 'Throughput against pipeline batch size',
-      subtitle: 'GET commands per second on one connection; batch size on a log scale',
-      width: 480,
-      height: 260,
-    }),
-    data: { values },
-    encoding: {
-      x: {
-        field: 'batchSize',
-        type: 'quantitative',
-        scale: { type: 'log' },
-        axis: { title: 'commands per round trip (log scale)', format: '~g' },
-      },
-      y: { field: 'opsPerSecond', type: 'quantitative', axis: { title: 'commands per second', format: '~s' } },
-      color,
-    },
-    layer: [
-      { mark: { type: 'line', point: { size: 40 }, strokeWidth: 2 } },
-      { mark: { type: 'text', dy: -9, fontSize: 10 }, encoding: { text: { field: 'label' } } },
     ],
   };
 }
@@ -144,96 +92,6 @@ export function codecChart(rows: readonly CodecFigures[], options: ChartOptions 
       },
       mark: { type: 'bar' },
     })),
-  };
-}
-
-/** A server at one moment (an experiments `ServerSample` is one). */
-export interface ServerPoint {
-  at: number;
-  pingMs: number;
-  opsPerSecond: number;
-  usedMemoryBytes: number;
-  hits: number;
-  misses: number;
-  expiredKeys: number;
-  evictedKeys: number;
-  connectedClients: number;
-  intervalHitRatio?: number;
-}
-
-const DASHBOARD_PANELS = [
-  { panel: 'ops/s (instantaneous_ops_per_sec)', value: (p: ServerPoint) => p.opsPerSecond },
-  { panel: 'used memory (MB)', value: (p: ServerPoint) => p.usedMemoryBytes / (1024 * 1024) },
-  {
-    panel: 'hit % since previous sample',
-    value: (p: ServerPoint) => (p.intervalHitRatio === undefined ? undefined : p.intervalHitRatio * 100),
-  },
-  { panel: 'keys expired (cumulative)', value: (p: ServerPoint) => p.expiredKeys },
-  { panel: 'keys evicted (cumulative)', value: (p: ServerPoint) => p.evictedKeys },
-  { panel: 'connected clients', value: (p: ServerPoint) => p.connectedClients },
-] as const;
-
-/** The INFO dashboard: one small line chart per figure, over the seconds of a watched run. */
-export function serverDashboardChart(samples: readonly ServerPoint[], options: ChartOptions = {}): ChartSpec {
-  requireSome(samples, 'server dashboard', 'samples');
-  const values = DASHBOARD_PANELS.flatMap(({ panel, value }) =>
-    samples.flatMap((s) => {
-      const v = value(s);
-      return v === undefined ? [] : [{ at: s.at, panel, value: v }];
-    }),
-  );
-  const frame = chartFrame(options, {
-    title: 'Server dashboard (INFO, sampled)',
-    subtitle: 'each panel its own scale; x: seconds since the watch started',
-    width: 250,
-    height: 110,
-  });
-  const { width, height, ...outer } = frame;
-  return {
-    ...outer,
-    data: { values },
-    facet: { field: 'panel', type: 'nominal', sort: DASHBOARD_PANELS.map((p) => p.panel), title: null },
-    columns: 2,
-    spec: {
-      width,
-      height,
-      mark: { type: 'line', point: { size: 14 }, strokeWidth: 1.5, color: '#4e79a7' },
-      encoding: {
-        x: { field: 'at', type: 'quantitative', axis: { title: 's', format: '~g' } },
-        y: { field: 'value', type: 'quantitative', axis: { title: null, format: '~s' } },
-      },
-    },
-    resolve: { scale: { y: 'independent' } },
-  };
-}
-
-/** Latency over time: each sample's PING round trip while the workload ran, with its median dashed. */
-export function latencyOverTimeChart(samples: readonly ServerPoint[], options: ChartOptions = {}): ChartSpec {
-  requireSome(samples, 'latency over time chart', 'samples');
-  const sorted = samples.map((s) => s.pingMs).sort((a, b) => a - b);
-  const median = sorted[Math.floor(sorted.length / 2)]!;
-  return {
-    ...chartFrame(options, {
-      title: 'Latency over time',
-      subtitle: 'round trip of a PING sent between INFO reads, while the workload ran; dashed: median',
-      width: 520,
-      height: 220,
-    }),
-    layer: [
-      {
-        data: { values: samples.map((s) => ({ at: s.at, ms: s.pingMs })) },
-        mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.5, color: '#4e79a7' },
-        encoding: {
-          x: { field: 'at', type: 'quantitative', axis: { title: 'seconds since start', format: '~g' } },
-          y: { field: 'ms', type: 'quantitative', axis: { title: 'PING round trip (ms)', format: '~g' } },
-        },
-      },
-      {
-        data: { values: [{ median }] },
-        mark: { type: 'rule', strokeDash: [5, 3], color: '#b42318' },
-        encoding: { y: { field: 'median', type: 'quantitative' } },
-      },
-    ],
   };
 }
 

@@ -1,4 +1,5 @@
-// Workload charts: INFO over time, concurrent runs (latency over time, percentiles per run), pipeline throughput.
+// Workload charts: INFO and PING over time, concurrent runs (latency over time, percentiles per run),
+// pipeline throughput.
 
 import { LabError } from '../errors';
 import type { ConcurrentResult } from '../measure/concurrent';
@@ -23,6 +24,8 @@ export type InfoMetric =
 export interface InfoSeriesChartOptions extends ChartOptions {
   /** Which figures, top to bottom. Default: ops/s, hit rate, used memory. */
   metrics?: readonly InfoMetric[];
+  /** Charts side by side per row, e.g. 2 for a dashboard of six figures. Default 1. */
+  columns?: number;
 }
 
 interface MetricView {
@@ -62,6 +65,10 @@ export function infoSeriesChart(series: InfoSeries, options: InfoSeriesChartOpti
       });
     }
   }
+  const columns = options.columns ?? 1;
+  if (!Number.isInteger(columns) || columns < 1) {
+    throw new LabError({ what: `The INFO series chart got ${columns} columns`, fix: 'Use 1, 2 or 3.' });
+  }
   const frame = chartFrame(options, {
     title: 'The server over time',
     subtitle: `INFO every ${formatNumber(series.intervalMs)} ms; rates are per interval`,
@@ -75,7 +82,8 @@ export function infoSeriesChart(series: InfoSeries, options: InfoSeriesChartOpti
     const values = series.samples
       .map((s) => ({ seconds: s.elapsedMs / 1000, value: view.value(s) }))
       .filter((p): p is { seconds: number; value: number } => p.value !== undefined && Number.isFinite(p.value));
-    const last = i === metrics.length - 1;
+    // Only the bottom row names the shared time axis.
+    const last = i >= metrics.length - columns;
     return {
       width,
       height,
@@ -97,7 +105,47 @@ export function infoSeriesChart(series: InfoSeries, options: InfoSeriesChartOpti
       },
     };
   });
-  return { ...outer, vconcat: charts, spacing: 8 };
+  return columns === 1 ? { ...outer, vconcat: charts, spacing: 8 } : { ...outer, concat: charts, columns, spacing: 8 };
+}
+
+/**
+ * Latency over time: the PING round trip of every sample of a series taken with `ping: true`, with its
+ * median dashed.
+ */
+export function latencyOverTimeChart(series: InfoSeries, options: ChartOptions = {}): ChartSpec {
+  requireSome(series.samples, 'latency over time chart', 'samples');
+  const values = series.samples.map((s) => ({ seconds: s.elapsedMs / 1000, ms: s.pingMs }));
+  if (values.some((v) => v.ms === undefined)) {
+    throw new LabError({
+      what: 'The latency over time chart got samples without a PING time',
+      fix: 'Sample with sampleInfo(client, { intervalMs, ping: true }), or use watchServer.',
+    });
+  }
+  const sorted = values.map((v) => v.ms!).sort((a, b) => a - b);
+  const median = sorted[Math.floor(sorted.length / 2)]!;
+  return {
+    ...chartFrame(options, {
+      title: 'Latency over time',
+      subtitle: 'round trip of a PING sent before each INFO read; dashed: median',
+      width: 520,
+      height: 220,
+    }),
+    layer: [
+      {
+        data: { values },
+        mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.5, color: '#4e79a7' },
+        encoding: {
+          x: { field: 'seconds', type: 'quantitative', axis: { title: 'seconds since start', format: '~g' } },
+          y: { field: 'ms', type: 'quantitative', axis: { title: 'PING round trip (ms)', format: '~g' } },
+        },
+      },
+      {
+        data: { values: [{ median }] },
+        mark: { type: 'rule', strokeDash: [5, 3], color: '#b42318' },
+        encoding: { y: { field: 'median', type: 'quantitative' } },
+      },
+    ],
+  };
 }
 
 export interface ConcurrentChartOptions extends ChartOptions {

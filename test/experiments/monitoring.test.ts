@@ -99,23 +99,29 @@ describe('slow commands and the latency monitor', () => {
 });
 
 describe('watchServer', () => {
-  it('samples INFO while a cache workload runs: requests, hits and memory all move', async () => {
+  it('samples INFO and PING while a cache workload runs: every GET counted as a hit or a miss, memory grows', async () => {
     const server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-watch-')) });
     const probe = await connectValkeyUrl(server.url);
     const load = await connectValkeyUrl(server.url);
     try {
-      const samples = await watchServer(probe, {
+      const watch = await watchServer(probe, {
         durationMs: 1500,
         intervalMs: 200,
-        workload: cacheWorkload(load, { keys: 500, ttlSeconds: 1 }),
+        workload: cacheWorkload(load, { keys: 500, ttlSeconds: 1, batchSize: 50 }),
       });
+      const samples = watch.series.samples;
       expect(samples.length).toBeGreaterThanOrEqual(4);
+      const first = samples[0]!;
       const last = samples.at(-1)!;
-      expect(last.hits).toBeGreaterThan(0);
-      expect(last.misses).toBeGreaterThan(0);
-      expect(last.usedMemoryBytes).toBeGreaterThan(samples[0]!.usedMemoryBytes);
+      // Every GET of the workload was a hit or a miss, and the watch saw all of them.
+      const { requests, errors } = watch.workload.summary;
+      expect(errors).toBe(0);
+      expect(watch.change.hits + watch.change.misses).toBe(requests * 50);
+      expect(watch.change.hits).toBeGreaterThan(0);
+      expect(watch.change.misses).toBe(last.keyspaceMisses - first.keyspaceMisses);
+      expect(last.usedMemory).toBeGreaterThan(first.usedMemory);
       expect(last.connectedClients).toBeGreaterThanOrEqual(2);
-      expect(samples.every((s) => s.pingMs > 0)).toBe(true);
+      expect(samples.every((s) => s.pingMs !== undefined && s.pingMs > 0)).toBe(true);
     } finally {
       probe.disconnect();
       load.disconnect();

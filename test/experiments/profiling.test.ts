@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_KINDS, type EngineKind } from '../../src/config';
 import { connectSql, type SqlEngine } from '../../src/db';
 import { profileQuery } from '../../src/experiments';
-import { activeSessions, countryAirportStats, flightSearch, prepareGuideQuery, runGuideQuery } from '../../src/queries';
+import { activeSessions, countryProfile, flightSearch, prepareGuideQuery, runGuideQuery } from '../../src/queries';
 import { ensureTinyDataset } from '../support/dataset';
 import { testConfig } from '../support/lab';
 
@@ -21,7 +21,7 @@ describe.each(ENGINE_KINDS)('profileQuery on %s', (kind: EngineKind) => {
   });
 
   it("profiles the guide's country statistics: ten rows back, every airport_geo row read, a server time", async () => {
-    const { sql, params } = prepareGuideQuery(countryAirportStats, kind);
+    const { sql, params } = prepareGuideQuery(countryProfile, kind);
     const profile = await profileQuery(engine, sql, params);
     expect(profile.rowsReturned).toBe(10);
     expect(profile.rowsRead).toBeGreaterThanOrEqual(geoRows);
@@ -31,7 +31,7 @@ describe.each(ENGINE_KINDS)('profileQuery on %s', (kind: EngineKind) => {
       expect(profile.planningMs).toBeGreaterThan(0);
       expect((profile.sharedHitBlocks ?? 0) + (profile.sharedReadBlocks ?? 0)).toBeGreaterThan(0);
     }
-    const { rows } = await runGuideQuery(engine, countryAirportStats);
+    const { rows } = await runGuideQuery(engine, countryProfile);
     expect(rows).toHaveLength(10);
   });
 

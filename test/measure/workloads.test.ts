@@ -182,6 +182,17 @@ describe('workloads on a private Valkey (nobody else’s traffic counts)', () =>
     expect(series.errors).toEqual([]);
   });
 
+  it('sampleInfo with ping: true times one PING before each INFO read', async () => {
+    const pings = async () => Number(/cmdstat_ping:calls=(\d+)/.exec(await valkey.info('commandstats'))?.[1] ?? 0);
+    const before = await pings();
+    const sampler = await sampleInfo(valkey, { intervalMs: 60_000, ping: true });
+    await sampler.sample();
+    const series = await sampler.stop();
+    expect(series.samples).toHaveLength(3);
+    expect(series.samples.every((s) => s.pingMs !== undefined && s.pingMs > 0)).toBe(true);
+    expect((await pings()) - before).toBe(3);
+  });
+
   it('sampleInfo samples at its interval while a workload runs, then leaves no timer behind', async () => {
     const before = pendingTimers();
     let reads = 0;

@@ -11,6 +11,7 @@ import {
   describePipelined,
   infoSeriesChart,
   infoSeriesTable,
+  latencyOverTimeChart,
   pipelineTable,
   pipelineThroughputChart,
   renderChart,
@@ -103,6 +104,44 @@ describe('INFO series chart', () => {
       expect.arrayContaining(['evicted keys (total)', 'connected clients', 'The server over time']),
     );
     expect(() => infoSeriesChart(infoSeries(), { metrics: ['cpu' as never] })).toThrow(/no metric "cpu"/);
+  });
+
+  it('lays six figures out as a dashboard of two columns, the time axis named on the bottom row only', async () => {
+    const metrics = [
+      'instantaneousOpsPerSec',
+      'usedMemory',
+      'hitRate',
+      'expiredKeys',
+      'evictedKeys',
+      'connectedClients',
+    ];
+    const spec = infoSeriesChart(infoSeries(), { metrics: metrics as never, columns: 2 });
+    expect(spec.columns).toBe(2);
+    const charts = spec.concat as Array<{ encoding: { x: { axis: { title: string | null } } } }>;
+    expect(charts.map((c) => c.encoding.x.axis.title)).toEqual([
+      null,
+      null,
+      null,
+      null,
+      'seconds since start',
+      'seconds since start',
+    ]);
+    const { texts } = await render(spec);
+    expect(texts).toEqual(
+      expect.arrayContaining(['ops/s (server estimate)', 'evicted keys (total)', 'connected clients']),
+    );
+    expect(() => infoSeriesChart(infoSeries(), { columns: 0 })).toThrow(LabError);
+  });
+
+  it("latency over time: each sample's PING with the median dashed, and refuses samples taken without a PING", async () => {
+    const series = infoSeries();
+    series.samples.forEach((s, i) => (s.pingMs = 0.1 + (i % 3) * 0.05));
+    const spec = latencyOverTimeChart(series);
+    const { texts } = await render(spec);
+    expect(texts).toEqual(expect.arrayContaining(['Latency over time', 'PING round trip (ms)']));
+    const median = (spec.layer as Array<{ data: { values: Array<{ median?: number }> } }>)[1]!.data.values[0]!.median;
+    expect(median).toBeCloseTo(0.15, 10);
+    expect(() => latencyOverTimeChart(infoSeries())).toThrow(/without a PING time/);
   });
 });
 

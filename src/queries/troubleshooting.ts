@@ -1,39 +1,6 @@
-// Part 5's and the troubleshooting section's SQL: the guide's per-country statistics, and who is connected.
+// The troubleshooting section's SQL: who is connected to the lab's database, and what each session is doing.
 
 import type { GuideQuery } from './guide-query';
-
-/** The guide's profiling query (Part 5, Step 19): airports and mean altitude per country, top ten. */
-export const countryAirportStats: GuideQuery<Record<string, never>> = {
-  name: 'countryAirportStats',
-  guideStep: 'Part 5, Step 19',
-  description:
-    'The ten countries with the most airports, with their mean altitude: a scan and a GROUP BY over airport_geo.',
-  defaults: {},
-  mysql: {
-    sql: `SELECT
-    ag.country,
-    COUNT(*) AS airport_count,
-    AVG(ag.altitude) AS avg_altitude
-FROM airport_geo ag
-WHERE ag.country IS NOT NULL
-GROUP BY ag.country
-ORDER BY airport_count DESC
-LIMIT 10`,
-    params: [],
-  },
-  postgres: {
-    sql: `SELECT
-    ag.country,
-    COUNT(*) AS airport_count,
-    AVG(ag.altitude) AS avg_altitude
-FROM airport_geo ag
-WHERE ag.country IS NOT NULL
-GROUP BY ag.country
-ORDER BY airport_count DESC
-LIMIT 10`,
-    params: [],
-  },
-};
 
 /**
  * The troubleshooting section's SHOW PROCESSLIST, as one query with the same columns on both engines:
