@@ -105,7 +105,9 @@ export function infoSeriesChart(series: InfoSeries, options: InfoSeriesChartOpti
       },
     };
   });
-  return columns === 1 ? { ...outer, vconcat: charts, spacing: 8 } : { ...outer, concat: charts, columns, spacing: 8 };
+  if (columns === 1) return { ...outer, vconcat: charts, spacing: 8 };
+  // Flush bounds: rows sit as close as stacked charts do, with room between columns for the y axes.
+  return { ...outer, concat: charts, columns, bounds: 'flush', spacing: { row: 20, column: 90 } };
 }
 
 /**

@@ -2,10 +2,11 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type Redis from 'iovalkey';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { LabError } from '../../src/errors';
 import { createCacheAside, rowsWithColumns } from '../../src/patterns';
-import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
+import { connectValkeyUrl, startPrivateValkey } from '../../src/valkey';
+import { usePrivateValkey } from '../support/valkey';
 
 interface Airport extends Record<string, unknown> {
   name: string;
@@ -18,7 +19,6 @@ const germany: Airport[] = [
 const isAirportRows = rowsWithColumns<Airport>(['name', 'iata']);
 
 describe('cache-aside', () => {
-  let server: PrivateValkey;
   let valkey: Redis;
   let loads = 0;
   const loadGermany = async () => {
@@ -27,17 +27,9 @@ describe('cache-aside', () => {
     return structuredClone(germany);
   };
 
-  beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-cache-aside-')) });
-    valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
-  });
-  afterAll(async () => {
-    valkey?.disconnect();
-    await server?.stop();
-  });
-  beforeEach(async () => {
+  usePrivateValkey('cache-aside', (client) => (valkey = client));
+  beforeEach(() => {
     loads = 0;
-    await clearLabKeys(valkey);
   });
 
   it('misses first, stores the answer with its TTL, then hits with an equal value', async () => {

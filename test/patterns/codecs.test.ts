@@ -1,10 +1,7 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type Redis from 'iovalkey';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CODECS, createCacheAside, gzipJsonCodec, jsonCodec, msgpackCodec, rowsWithColumns } from '../../src/patterns';
-import { connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
+import { usePrivateValkey } from '../support/valkey';
 
 const flights = Array.from({ length: 40 }, (_, i) => ({
   flight_id: 1000 + i,
@@ -42,16 +39,8 @@ describe('value codecs', () => {
 });
 
 describe('cache-aside with a codec', () => {
-  let server: PrivateValkey;
   let valkey: Redis;
-  beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-codecs-')) });
-    valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
-  });
-  afterAll(async () => {
-    valkey?.disconnect();
-    await server?.stop();
-  });
+  usePrivateValkey('codecs', (client) => (valkey = client));
 
   it.each(CODECS.map((codec) => [codec.name, codec] as const))(
     'with %s: misses, stores the encoded bytes, then hits with equal rows',

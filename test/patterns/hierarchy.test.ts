@@ -1,26 +1,11 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type Redis from 'iovalkey';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { aboveKey, createHierarchy } from '../../src/patterns';
-import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
+import { usePrivateValkey } from '../support/valkey';
 
 describe('hierarchical caching', () => {
-  let server: PrivateValkey;
   let valkey: Redis;
-
-  beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-hierarchy-')) });
-    valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
-  });
-  afterAll(async () => {
-    valkey?.disconnect();
-    await server?.stop();
-  });
-  beforeEach(async () => {
-    await clearLabKeys(valkey);
-  });
+  usePrivateValkey('hierarchy', (client) => (valkey = client));
 
   async function build() {
     const hierarchy = createHierarchy(valkey);

@@ -1,28 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type Redis from 'iovalkey';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createCacheTags, tagKey } from '../../src/patterns';
-import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
+import { usePrivateValkey } from '../support/valkey';
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('cache tags', () => {
-  let server: PrivateValkey;
   let valkey: Redis;
-
-  beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-tags-')) });
-    valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
-  });
-  afterAll(async () => {
-    valkey?.disconnect();
-    await server?.stop();
-  });
-  beforeEach(async () => {
-    await clearLabKeys(valkey);
-  });
+  usePrivateValkey('tags', (client) => (valkey = client));
 
   it("names tag sets the guide's way", () => {
     expect(tagKey('user:12345')).toBe('cache:tags:user:12345');

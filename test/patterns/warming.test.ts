@@ -1,8 +1,5 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type Redis from 'iovalkey';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   compareWarming,
   createRefreshWorker,
@@ -12,10 +9,9 @@ import {
   warmPipelined,
   type WarmEntry,
 } from '../../src/patterns';
-import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
+import { usePrivateValkey } from '../support/valkey';
 
 describe('cache warming', () => {
-  let server: PrivateValkey;
   let valkey: Redis;
   const entries: WarmEntry[] = Array.from({ length: 250 }, (_, i) => ({
     key: `flight:search:JFK:LAX:day${i}`,
@@ -23,17 +19,7 @@ describe('cache warming', () => {
     ttlSeconds: 3600,
   }));
 
-  beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-warming-')) });
-    valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
-  });
-  afterAll(async () => {
-    valkey?.disconnect();
-    await server?.stop();
-  });
-  beforeEach(async () => {
-    await clearLabKeys(valkey);
-  });
+  usePrivateValkey('warming', (client) => (valkey = client));
 
   it('writes every entry with its TTL in pipelined batches: one round trip per batch', async () => {
     const result = await warmPipelined(valkey, entries, { batchSize: 100 });

@@ -1,6 +1,3 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type Redis from 'iovalkey';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ENGINE_KINDS, type EngineKind } from '../../src/config';
@@ -8,24 +5,12 @@ import { connectSql, type SqlEngine } from '../../src/db';
 import { prepareGuideQuery } from '../../src/queries';
 import { airportTrafficRanking, flightMovements } from '../../src/queries/part5-real-world';
 import { createLeaderboard, feedAirportTraffic, rankingDifferences, rankingFromRows } from '../../src/structures';
-import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
+import { usePrivateValkey } from '../support/valkey';
 import { ensureTinyDataset } from '../support/dataset';
 import { testConfig } from '../support/lab';
 
-let server: PrivateValkey;
 let valkey: Redis;
-
-beforeAll(async () => {
-  server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-leaderboard-')) });
-  valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
-});
-afterAll(async () => {
-  valkey?.disconnect();
-  await server?.stop();
-});
-beforeEach(async () => {
-  await clearLabKeys(valkey);
-});
+usePrivateValkey('leaderboard', (client) => (valkey = client));
 
 describe('leaderboard', () => {
   it("keeps the guide's airport ranking: ZADD, ZINCRBY, ZREVRANGE WITHSCORES, ZREVRANK", async () => {

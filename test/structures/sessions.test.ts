@@ -1,27 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import type Redis from 'iovalkey';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSessionStore, newSessionId } from '../../src/structures';
-import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
+import { usePrivateValkey } from '../support/valkey';
 
 describe('sessions', () => {
-  let server: PrivateValkey;
   let valkey: Redis;
   const pilot = { user_id: 123, username: 'pilot_john', last_airport: 'JFK', preferences: '{"theme":"dark"}' };
 
-  beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-sessions-')) });
-    valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
-  });
-  afterAll(async () => {
-    valkey?.disconnect();
-    await server?.stop();
-  });
-  beforeEach(async () => {
-    await clearLabKeys(valkey);
-  });
+  usePrivateValkey('sessions', (client) => (valkey = client));
 
   it('stores a session as a hash under a random id, with its expiry', async () => {
     const sessions = createSessionStore(valkey, { ttlSeconds: 1800 });
