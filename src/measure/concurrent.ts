@@ -1,8 +1,8 @@
 // Many callers at once: a stampede or a throughput run, every request's timing and outcome kept as data.
 
 import { performance } from 'node:perf_hooks';
-import { LabError, errorMessage } from '../errors';
-import { positiveInteger, positiveNumber } from './limits';
+import { errorMessage } from '../errors';
+import { countOrDuration, positiveInteger, positiveNumber } from './limits';
 import { printsBriefly } from './printed';
 import { summarizeSamples, type BenchResult } from './summary';
 import { labelled } from './bench';
@@ -181,20 +181,19 @@ interface Limits {
 }
 
 function checkedOptions(options: ConcurrentOptions): Limits {
-  const { callers, requests, durationMs } = options;
-  positiveInteger(callers, 'callers', MAX_CALLERS, 'e.g. 100');
-  if ((requests === undefined) === (durationMs === undefined)) {
-    throw new LabError({
-      what: 'runConcurrent needs either `requests` or `durationMs` (exactly one)',
-      fix: 'Pass e.g. { callers: 100, requests: 1000 } or { callers: 20, durationMs: 2000 }.',
-    });
-  }
-  const maxRequests = options.maxRequests ?? DEFAULT_MAX_REQUESTS;
-  positiveInteger(maxRequests, 'maxRequests', Number.MAX_SAFE_INTEGER, 'e.g. 100000');
-  if (requests !== undefined) positiveInteger(requests, 'requests', maxRequests, 'e.g. 1000');
-  const timeLimitMs = durationMs ?? options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS;
-  positiveNumber(timeLimitMs, durationMs !== undefined ? 'durationMs' : 'maxDurationMs');
+  positiveInteger(options.callers, 'callers', MAX_CALLERS, 'e.g. 100');
+  const bounds = countOrDuration(
+    { name: 'runConcurrent', unit: 'requests', example: 'callers: 20' },
+    { ...options, count: options.requests, maxCount: options.maxRequests },
+    { maxCount: DEFAULT_MAX_REQUESTS, maxDurationMs: DEFAULT_MAX_DURATION_MS },
+  );
   const timeoutMs = options.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   positiveNumber(timeoutMs, 'timeoutMs');
-  return { callers, requests, requestLimit: requests ?? maxRequests, timeLimitMs, timeoutMs };
+  return {
+    callers: options.callers,
+    requests: bounds.count,
+    requestLimit: bounds.countLimit,
+    timeLimitMs: bounds.timeLimitMs,
+    timeoutMs,
+  };
 }

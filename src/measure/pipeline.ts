@@ -4,7 +4,7 @@ import { performance } from 'node:perf_hooks';
 import type { ChainableCommander, Cluster, Redis } from 'iovalkey';
 import { LabError, errorMessage } from '../errors';
 import { labelled } from './bench';
-import { positiveInteger, positiveNumber } from './limits';
+import { countOrDuration, positiveInteger } from './limits';
 import { printsBriefly } from './printed';
 import { summarizeSamples, type BenchResult } from './summary';
 
@@ -76,26 +76,18 @@ export async function runPipelined(
   options: PipelinedOptions,
 ): Promise<PipelinedResult> {
   const { batchSize, batches } = options;
-  const runFor = options.durationMs;
   positiveInteger(batchSize, 'batchSize', MAX_BATCH_SIZE, 'e.g. 16');
-  if ((batches === undefined) === (runFor === undefined)) {
-    throw new LabError({
-      what: 'runPipelined needs either `batches` or `durationMs` (exactly one)',
-      fix: 'Pass e.g. { batchSize: 16, batches: 500 } or { batchSize: 16, durationMs: 2000 }.',
-    });
-  }
-  const maxBatches = options.maxBatches ?? DEFAULT_MAX_BATCHES;
-  positiveInteger(maxBatches, 'maxBatches', Number.MAX_SAFE_INTEGER, 'e.g. 10000');
-  if (batches !== undefined) positiveInteger(batches, 'batches', maxBatches, 'e.g. 500');
-  const timeLimitMs = runFor ?? options.maxDurationMs ?? DEFAULT_MAX_DURATION_MS;
-  positiveNumber(timeLimitMs, runFor !== undefined ? 'durationMs' : 'maxDurationMs');
+  const { countLimit: target, timeLimitMs } = countOrDuration(
+    { name: 'runPipelined', unit: 'batches', example: 'batchSize: 16' },
+    { ...options, count: batches, maxCount: options.maxBatches },
+    { maxCount: DEFAULT_MAX_BATCHES, maxDurationMs: DEFAULT_MAX_DURATION_MS },
+  );
   const name = options.name ?? (buildBatch.name || `pipeline of ${batchSize}`);
 
   const records: BatchRecord[] = [];
   const messages = new Map<string, number>();
   const count = (message: string, n: number) => messages.set(message, (messages.get(message) ?? 0) + n);
   const origin = performance.now();
-  const target = batches ?? maxBatches;
   let cutShort: PipelinedResult['cutShort'];
   for (let batch = 0; batch < target; batch++) {
     // A batch starts when it is decided on, so no batch starts after the time is up.

@@ -155,12 +155,18 @@ describe('workloads on a private Valkey (nobody else’s traffic counts)', () =>
     expect(await valkey.get('gate:9')).toBe('B12');
   });
 
-  it('runPipelined runs for a duration, and refuses an empty batch', async () => {
+  it('runPipelined runs for a duration, and refuses an empty batch or a run without a count or a duration', async () => {
     const timed = await runPipelined(valkey, (p) => p.ping(), { batchSize: 1, durationMs: 150 });
     expect(timed.batches).toBeGreaterThan(1);
     expect(timed.records.at(-1)!.startMs).toBeLessThan(150);
     await expect(runPipelined(valkey, () => undefined, { batchSize: 4, batches: 2 })).rejects.toThrow(
       /has no commands/,
+    );
+    await expect(runPipelined(valkey, (p) => p.ping(), { batchSize: 4 })).rejects.toThrow(
+      /either `batches` or `durationMs`/,
+    );
+    await expect(runPipelined(valkey, (p) => p.ping(), { batchSize: 4, batches: 20, maxBatches: 10 })).rejects.toThrow(
+      /batches=20 is not a whole number between 1 and 10/,
     );
   });
 
