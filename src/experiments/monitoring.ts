@@ -262,7 +262,8 @@ function quiet<W>(ms: number): Promise<W> {
 /**
  * A cache-like workload for `watchServer`: one caller (`runConcurrent`) sending pipelined GETs of
  * Zipf-chosen keys and a SET with a short TTL for each miss, so hits, misses, expiries (and, under
- * maxmemory, evictions) all move. Each request is one batch; its outcome says whether all hit.
+ * maxmemory, evictions) all move. Each request is one batch (its time includes the pause after it); its
+ * outcome says whether all hit.
  */
 export function cacheWorkload(
   client: ValkeyClient,
