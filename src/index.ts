@@ -186,6 +186,7 @@ export {
   gzipJsonCodec,
   jsonCodec,
   msgpackCodec,
+  msgpackRecordsCodec,
   type CacheAsideSetup,
   type Codec,
   rowsWithColumns,
