@@ -109,7 +109,7 @@ describe('chart builders render to SVG', () => {
       ]),
     );
     expect(texts).toEqual(expect.arrayContaining(['Memory per representation', 'JSON string', 'HASH', 'seat bitmap']));
-    expect(texts).toContain('1416 B · raw');
+    expect(texts).toContain('1,416 B · raw');
     expect(texts).toContain('72 B');
   });
 
