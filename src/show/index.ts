@@ -28,6 +28,8 @@ export type { ChartOptions } from './chart-specs';
 export {
   latencyDistributionChart,
   percentileChart,
+  groupedPercentileChart,
+  type PercentileGroup,
   type LatencyDistributionOptions,
   type LatencySeries,
   type PercentileChartOptions,
@@ -78,6 +80,7 @@ export {
   type AlertPoint,
   type CodecFigures,
   type RecordCost,
+  type BytesPerRecordOptions,
   type BatchThroughputPoint,
   type ServerPoint,
 } from './performance-charts';

@@ -86,7 +86,7 @@ export function infoSeriesChart(series: InfoSeries, options: InfoSeriesChartOpti
           field: 'seconds',
           type: 'quantitative',
           scale: { domain: [0, Math.max(lastSecond, 0.001)] },
-          axis: { title: last ? 'seconds since start' : null, format: '~g', labels: last },
+          axis: { title: last ? 'seconds since start' : null, format: '~r', labels: last },
         },
         y: {
           field: 'value',
