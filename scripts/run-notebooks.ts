@@ -11,7 +11,7 @@ import { runMain } from './lib/cli';
 import { handoutsDirFor, labSecrets, writeHandouts } from './lib/handouts';
 import { KERNEL_NAME, readJupyterSetup, type JupyterSetup } from './lib/jupyter';
 
-const USAGE = `Usage: npm run notebooks -- [--engines mysql,postgres] [--only 02] [--timeout 300] [--out build/notebooks] [notebook.ipynb ...]`;
+const USAGE = `Usage: npm run notebooks -- [--engines mysql,postgres] [--only 02 | --only 01,03] [--timeout 300] [--out build/notebooks] [notebook.ipynb ...]`;
 
 interface NotebookRun {
   notebook: string;
@@ -92,11 +92,12 @@ function isKernelCompilerFault(error: string | null | undefined): boolean {
   return error?.includes(TSLAB_COMPILER_FAULT) ?? false;
 }
 
-/** The lab book's notebooks in guide order (their names start with the part number). */
+/** The lab book's notebooks in guide order (their names start with the part number); `only` is e.g. `03` or `01,03`. */
 function labNotebooks(root: string, only?: string): string[] {
   const dir = path.join(root, 'notebooks');
+  const wanted = only?.split(',').map((part) => part.trim()) ?? [];
   return readdirSync(dir)
-    .filter((name) => /^\d\d-.*\.ipynb$/.test(name) && (!only || name.includes(only)))
+    .filter((name) => /^\d\d-.*\.ipynb$/.test(name) && (wanted.length === 0 || wanted.some((w) => name.includes(w))))
     .sort()
     .map((name) => path.join(dir, name));
 }

@@ -12,6 +12,11 @@ export function percentile(samples: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
 }
 
+/** `p50 / p95 / p99` of `samples` in milliseconds, for one table cell. */
+export function spread(samples: readonly number[]): string {
+  return [50, 95, 99].map((p) => percentile(samples, p).toFixed(3)).join(' / ');
+}
+
 /** Times `op` `count` times, one after another, and returns each duration in milliseconds. */
 export async function timeEach(count: number, op: (i: number) => Promise<unknown>): Promise<number[]> {
   const samples: number[] = [];

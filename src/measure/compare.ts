@@ -57,28 +57,44 @@ export async function benchPair(
   candidate: NamedOperation,
   options: Omit<BenchOptions, 'name'> = {},
 ): Promise<PairResult> {
-  if (baseline.name === candidate.name) {
+  const [baselineResult, candidateResult] = (await benchInterleaved([baseline, candidate], options)) as [
+    BenchResult,
+    BenchResult,
+  ];
+  return { baseline: baselineResult, candidate: candidateResult, comparison: compare(baselineResult, candidateResult) };
+}
+
+/**
+ * Measures several operations fairly in one run (e.g. one decode per codec): the same warm-up for each, then
+ * one timed run of each per round, the order rotating every round (A B C, B C A, C A B, ...), so drift in the
+ * machine falls on all alike and none always runs first. Results come back in the order given.
+ */
+export async function benchInterleaved(
+  operations: readonly NamedOperation[],
+  options: Omit<BenchOptions, 'name'> = {},
+): Promise<BenchResult[]> {
+  const names = operations.map((o) => o.name);
+  const repeated = names.find((name, i) => names.indexOf(name) !== i);
+  if (repeated !== undefined) {
     throw new LabError({
-      what: `Both operations are named "${baseline.name}"`,
+      what: `Two operations are named "${repeated}"`,
       fix: 'Give each side its own name, e.g. "database query" and "cache hit".',
     });
   }
   const { warmup, iterations } = checkedCounts(options);
-  const pair = [baseline, candidate] as const;
   for (let i = 0; i < warmup; i++) {
-    for (const side of ordered(pair, i)) await runOnce(side.fn, side.name, 'warm-up run', i);
+    for (const op of rotated(operations, i)) await runOnce(op.fn, op.name, 'warm-up run', i);
   }
-  const samples = new Map<NamedOperation, number[]>(pair.map((side) => [side, []]));
+  const samples = new Map<NamedOperation, number[]>(operations.map((op) => [op, []]));
   for (let i = 0; i < iterations; i++) {
-    for (const side of ordered(pair, i)) samples.get(side)!.push(await timeOnce(side.fn, side.name, i));
+    for (const op of rotated(operations, i)) samples.get(op)!.push(await timeOnce(op.fn, op.name, i));
   }
-  const baselineResult = labelled(summarizeSamples(baseline.name, samples.get(baseline)!, warmup));
-  const candidateResult = labelled(summarizeSamples(candidate.name, samples.get(candidate)!, warmup));
-  return { baseline: baselineResult, candidate: candidateResult, comparison: compare(baselineResult, candidateResult) };
+  return operations.map((op) => labelled(summarizeSamples(op.name, samples.get(op)!, warmup)));
 }
 
-function ordered<T>(pair: readonly [T, T], round: number): readonly T[] {
-  return round % 2 === 0 ? pair : [pair[1], pair[0]];
+function rotated<T>(items: readonly T[], round: number): readonly T[] {
+  const start = round % items.length;
+  return [...items.slice(start), ...items.slice(0, start)];
 }
 
 /** A candidate that took no measurable time (under 1 µs) is infinitely faster, not a division error. */

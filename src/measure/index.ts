@@ -4,6 +4,7 @@
 export { bench, DEFAULT_ITERATIONS, DEFAULT_WARMUP, type BenchOptions, type Operation } from './bench';
 export {
   benchPair,
+  benchInterleaved,
   compare,
   type ComparedStats,
   type Comparison,

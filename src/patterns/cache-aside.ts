@@ -145,7 +145,13 @@ function decodeEntry<T>(
 
 /** A shape check for query results: an array of objects that each have these columns. */
 export function rowsWithColumns<Row extends Record<string, unknown>>(columns: readonly string[]): ShapeCheck<Row[]> {
-  return (value: unknown): value is Row[] =>
-    Array.isArray(value) &&
-    value.every((row) => typeof row === 'object' && row !== null && columns.every((column) => column in row));
+  // Plain loops: this runs on every hit, over every row, so it must cost little next to the GET itself.
+  return (value: unknown): value is Row[] => {
+    if (!Array.isArray(value)) return false;
+    for (const row of value) {
+      if (typeof row !== 'object' || row === null) return false;
+      for (const column of columns) if (!(column in row)) return false;
+    }
+    return true;
+  };
 }

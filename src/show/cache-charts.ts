@@ -132,7 +132,7 @@ export function hitRateChart(points: readonly HitRatePoint[], options: HitRateOp
     mark: { type: 'line', point: { size: 24 }, strokeWidth: 2, interpolate: 'monotone' },
     encoding: {
       x: elapsed
-        ? { field: 'at', type: 'quantitative', axis: { title: 'seconds since start', format: '~g' } }
+        ? { field: 'at', type: 'quantitative', axis: { title: 'seconds since start', format: '~r' } }
         : { field: 'at', type: 'temporal', scale: { type: 'utc' }, axis: { title: 'time (UTC)', format: '%H:%M:%S' } },
       y: {
         field: 'hitRatio',

@@ -33,7 +33,16 @@ export const LAB_CHART_CONFIG = {
   view: { stroke: null },
   title: { fontSize: 15, subtitleFontSize: 12, subtitleColor: '#555', anchor: 'start', offset: 12 },
   axis: { labelFontSize: 11, titleFontSize: 12, titleFontWeight: 'normal', titleColor: '#333', gridColor: '#e6e6e6' },
-  legend: { labelFontSize: 12, titleFontSize: 12, titleFontWeight: 'normal', orient: 'top', symbolType: 'square' },
+  // Without a canvas, vega estimates text widths generously and would cut legend labels short at its default
+  // 160 px (about 17 characters): a legend that says "near hit (memor…" tells nothing.
+  legend: {
+    labelFontSize: 12,
+    titleFontSize: 12,
+    titleFontWeight: 'normal',
+    orient: 'top',
+    symbolType: 'square',
+    labelLimit: 400,
+  },
   range: { category: { scheme: 'tableau10' } },
 } as const;
 

@@ -85,25 +85,33 @@ export function failuresOverTimeChart(
   const width = buckets.length > 1 ? buckets[1]!.atMs - buckets[0]!.atMs : 250;
   const failed = buckets.reduce((n, b) => n + b.failed, 0);
   const requests = buckets.reduce((n, b) => n + b.requests, 0);
+  // Each slice is one column: failed from 0 up, the rest on top of it (drawn as rectangles with both ends given,
+  // since a bar with a time range would be read as a horizontal bar).
   const values = buckets.flatMap((b) => [
-    { seconds: b.atMs / 1000, end: (b.atMs + width) / 1000, count: b.requests - b.failed, result: 'ok' },
-    { seconds: b.atMs / 1000, end: (b.atMs + width) / 1000, count: b.failed, result: 'failed' },
+    { seconds: b.atMs / 1000, end: (b.atMs + width) / 1000, from: 0, to: b.failed, result: 'failed' },
+    { seconds: b.atMs / 1000, end: (b.atMs + width) / 1000, from: b.failed, to: b.requests, result: 'ok' },
   ]);
-  const events = (options.events ?? []).map((e) => ({ seconds: e.atMs / 1000, label: e.label }));
+  // Labels of events close in time go on alternate lines, so they do not print over each other.
+  const events = (options.events ?? []).map((e, i) => ({ seconds: e.atMs / 1000, label: e.label, line: (i % 2) * 14 }));
+  const seconds = {
+    field: 'seconds',
+    type: 'quantitative',
+    axis: { title: 'seconds since the run began', format: '~r' },
+  };
   const bars = {
     data: { values },
-    mark: { type: 'bar' },
+    mark: { type: 'rect' },
     encoding: {
-      x: { field: 'seconds', type: 'quantitative', axis: { title: 's since the run began', format: '~g' } },
+      x: seconds,
       x2: { field: 'end' },
-      y: { field: 'count', type: 'quantitative', stack: 'zero', axis: { title: `requests per ${width} ms` } },
+      y: { field: 'to', type: 'quantitative', axis: { title: `requests per ${width} ms` } },
+      y2: { field: 'from' },
       color: {
         field: 'result',
         type: 'nominal',
         title: null,
         scale: { domain: ['ok', 'failed'], range: ['#bab0ac', '#e15759'] },
       },
-      order: { field: 'result', sort: 'descending' },
     },
   };
   const layers: Array<Record<string, unknown>> = [bars];
@@ -117,7 +125,11 @@ export function failuresOverTimeChart(
       {
         data: { values: events },
         mark: { type: 'text', align: 'left', baseline: 'top', dx: 3, dy: 2, color: '#333' },
-        encoding: { x: { field: 'seconds', type: 'quantitative' }, y: { value: 0 }, text: { field: 'label' } },
+        encoding: {
+          x: { field: 'seconds', type: 'quantitative' },
+          y: { field: 'line', type: 'quantitative', scale: null },
+          text: { field: 'label' },
+        },
       },
     );
   }

@@ -12,8 +12,8 @@ export interface CellOptions {
   maxChars?: number;
 }
 
-/** Numbers from this size up get thousands separators (12,345) — unless they are ids or years. */
-const GROUPING_FROM = 10_000;
+/** Numbers from this size up get thousands separators (1,234) — unless they are ids or years. */
+const GROUPING_FROM = 1_000;
 
 /** Columns whose numbers are names, not quantities: grouping 12,345 or 2,025 would misread them. */
 const IDENTIFIER_COLUMN = /(^|_)(id|no|number|year|code)$|Id$/i;
@@ -38,7 +38,7 @@ export function formatCell(value: unknown, column = '', options: CellOptions = {
 }
 
 /**
- * 12,345 · 1234 · 3.14 · 0.0523 · 143.3: integers as they are (grouped when large), fractions to
+ * 12,345 · 1,234 · 3.14 · 0.0523 · 143.3: integers grouped from 1,000 (ids and years never), fractions to
  * three significant digits below 1, two decimals below 100, one above.
  */
 export function formatNumber(value: number | bigint, plain = false): string {

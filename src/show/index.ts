@@ -28,6 +28,8 @@ export type { ChartOptions } from './chart-specs';
 export {
   latencyDistributionChart,
   percentileChart,
+  groupedPercentileChart,
+  type PercentileGroup,
   type LatencyDistributionOptions,
   type LatencySeries,
   type PercentileChartOptions,
@@ -76,5 +78,6 @@ export {
   type AlertPoint,
   type CodecFigures,
   type RecordCost,
+  type BytesPerRecordOptions,
 } from './performance-charts';
 export { failuresOverTimeChart, keysPerPrimaryChart, slotRangesChart, type TimelineEvent } from './cluster-charts';

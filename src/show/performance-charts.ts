@@ -12,8 +12,13 @@ export interface RecordCost {
   encodings?: readonly string[];
 }
 
+export interface BytesPerRecordOptions extends ChartOptions {
+  /** What one record is, for the axis: `airport`, `seat`... Default `record`. */
+  unit?: string;
+}
+
 /** Bytes per record for each representation, as horizontal bars labelled with the figure and the encoding. */
-export function bytesPerRecordChart(costs: readonly RecordCost[], options: ChartOptions = {}): ChartSpec {
+export function bytesPerRecordChart(costs: readonly RecordCost[], options: BytesPerRecordOptions = {}): ChartSpec {
   requireSome(costs, 'bytes-per-record chart', 'representations');
   requireDistinct(
     costs.map((c) => c.representation),
@@ -34,7 +39,11 @@ export function bytesPerRecordChart(costs: readonly RecordCost[], options: Chart
     data: { values },
     encoding: {
       y: { field: 'representation', type: 'nominal', sort: null, axis: { title: null, labelLimit: 320 } },
-      x: { field: 'bytes', type: 'quantitative', axis: { title: 'bytes per record', format: ',.0f' } },
+      x: {
+        field: 'bytes',
+        type: 'quantitative',
+        axis: { title: `bytes per ${options.unit ?? 'record'}`, format: ',.0f' },
+      },
     },
     layer: [
       { mark: { type: 'bar', color: '#4e79a7', height: { band: 0.7 } } },
@@ -72,7 +81,7 @@ export function codecChart(rows: readonly CodecFigures[], options: ChartOptions 
   ] as const;
   const frame = chartFrame(options, {
     title: 'Codecs compared',
-    subtitle: 'the same cached values as JSON, MessagePack and gzip-compressed JSON',
+    subtitle: `the same cached values stored with each codec: ${codecs.join(', ')}`,
     width: 170,
     height: 0,
   });

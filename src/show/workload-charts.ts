@@ -94,7 +94,7 @@ export function infoSeriesChart(series: InfoSeries, options: InfoSeriesChartOpti
           field: 'seconds',
           type: 'quantitative',
           scale: { domain: [0, Math.max(lastSecond, 0.001)] },
-          axis: { title: last ? 'seconds since start' : null, format: '~g', labels: last },
+          axis: { title: last ? 'seconds since start' : null, format: '~r', labels: last },
         },
         y: {
           field: 'value',
@@ -137,7 +137,7 @@ export function latencyOverTimeChart(series: InfoSeries, options: ChartOptions =
         data: { values },
         mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.5, color: '#4e79a7' },
         encoding: {
-          x: { field: 'seconds', type: 'quantitative', axis: { title: 'seconds since start', format: '~g' } },
+          x: { field: 'seconds', type: 'quantitative', axis: { title: 'seconds since start', format: '~r' } },
           y: { field: 'ms', type: 'quantitative', axis: { title: 'PING round trip (ms)', format: '~g' } },
         },
       },
@@ -202,7 +202,7 @@ export function concurrentLatencyChart(
       x: {
         field: 'seconds',
         type: 'quantitative',
-        axis: { title: 'request start (s since the run began)', format: '~g' },
+        axis: { title: 'request start (s since the run began)', format: '~r' },
       },
       y: {
         field: 'ms',

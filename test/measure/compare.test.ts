@@ -1,7 +1,7 @@
 // compare and benchPair: speedups are computed from the two measurements, in the same run.
 
 import { describe, expect, it } from 'vitest';
-import { benchPair, compare, summarizeSamples } from '../../src/measure';
+import { benchInterleaved, benchPair, compare, summarizeSamples } from '../../src/measure';
 
 function busyWait(ms: number): void {
   const end = performance.now() + ms;
@@ -84,6 +84,40 @@ describe('benchPair', () => {
   });
 
   it('refuses two sides with the same name (tables and charts could not tell them apart)', async () => {
-    await expect(benchPair({ name: 'q', fn: () => 1 }, { name: 'q', fn: () => 2 })).rejects.toThrow(/Both operations/);
+    await expect(benchPair({ name: 'q', fn: () => 1 }, { name: 'q', fn: () => 2 })).rejects.toThrow(
+      /Two operations are named "q"/,
+    );
+  });
+});
+
+describe('benchInterleaved', () => {
+  it('runs one of each per round, the order rotating, and returns the results in the order given', async () => {
+    const order: string[] = [];
+    const op = (name: string) => ({ name, fn: () => void order.push(name) });
+    const results = await benchInterleaved([op('a'), op('b'), op('c')], { warmup: 1, iterations: 3 });
+    // Warm-up round 0, then timed rounds 0, 1, 2: each name first once, each last once.
+    expect(order.join('')).toBe('abc' + 'abc' + 'bca' + 'cab');
+    expect(results.map((r) => [r.name, r.n, r.warmup])).toEqual([
+      ['a', 3, 1],
+      ['b', 3, 1],
+      ['c', 3, 1],
+    ]);
+  });
+
+  it('tells a slower operation from a faster one measured in the same rounds', async () => {
+    const [slow, fast] = await benchInterleaved(
+      [
+        { name: '2 ms', fn: () => busyWait(2) },
+        { name: 'at once', fn: () => undefined },
+      ],
+      { warmup: 1, iterations: 20 },
+    );
+    expect(slow!.p50).toBeGreaterThanOrEqual(2);
+    expect(fast!.p50).toBeLessThan(slow!.p50);
+  });
+
+  it('refuses two operations with the same name', async () => {
+    const same = { name: 'decode', fn: () => 1 };
+    await expect(benchInterleaved([same, { ...same }])).rejects.toThrow(/Two operations are named "decode"/);
   });
 });

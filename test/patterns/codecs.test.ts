@@ -1,6 +1,15 @@
 import type Redis from 'iovalkey';
 import { describe, expect, it } from 'vitest';
-import { CODECS, createCacheAside, gzipJsonCodec, jsonCodec, msgpackCodec, rowsWithColumns } from '../../src/patterns';
+import { Packr } from 'msgpackr';
+import {
+  CODECS,
+  createCacheAside,
+  gzipJsonCodec,
+  jsonCodec,
+  msgpackCodec,
+  msgpackRecordsCodec,
+  rowsWithColumns,
+} from '../../src/patterns';
 import { usePrivateValkey } from '../support/valkey';
 
 const flights = Array.from({ length: 40 }, (_, i) => ({
@@ -24,6 +33,21 @@ describe('value codecs', () => {
     const json = jsonCodec.encode(flights).length;
     expect(msgpackCodec.encode(flights).length).toBeLessThan(json);
     expect(gzipJsonCodec.encode(flights).length).toBeLessThan(json);
+  });
+
+  it('records write the column names once per value, not once per row', () => {
+    const names = (bytes: Buffer) => bytes.toString('latin1').split('flightno').length - 1;
+    expect(names(msgpackCodec.encode(flights))).toBe(flights.length);
+    expect(names(msgpackRecordsCodec.encode(flights))).toBe(1);
+    expect(msgpackRecordsCodec.encode(flights).length).toBeLessThan(msgpackCodec.encode(flights).length / 2);
+  });
+
+  it('records carry their shape: a reader that never saw it (another process) decodes them', () => {
+    const stranger = new Packr({ useRecords: true });
+    expect(stranger.unpack(msgpackRecordsCodec.encode(flights))).toEqual(flights);
+    // Rows of another shape in between do not confuse the shapes.
+    const mixed = [{ airport: 'JFK' }, ...flights.slice(0, 2), { airport: 'LAX', city: 'Los Angeles' }];
+    expect(new Packr({ useRecords: true }).unpack(msgpackRecordsCodec.encode(mixed))).toEqual(mixed);
   });
 
   it('MessagePack keeps a Date a Date, where JSON turns it into its ISO text', () => {
@@ -69,6 +93,29 @@ describe('cache-aside with a codec', () => {
     expect(read.problem).toMatch(/not valid json\+gzip/);
     expect(gzipJsonCodec.decode((await valkey.getBuffer(key))!)).toEqual(flights);
   });
+
+  // Whatever a codec makes of damaged bytes (an error, or a value of another shape), the read is a miss.
+  it.each(CODECS.map((codec) => [codec.name, codec] as const))(
+    'with %s: garbage, truncated and empty entries are malformed and replaced',
+    async (name, codec) => {
+      const encoded = codec.encode(flights);
+      const damaged = [
+        Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x7b]),
+        encoded.subarray(0, encoded.length - 9),
+        Buffer.alloc(0),
+      ];
+      for (const [i, bytes] of damaged.entries()) {
+        const key = `flights:damaged:${name}:${i}`;
+        await valkey.set(key, bytes, 'EX', 60);
+        const read = await createCacheAside(valkey, { codec })(key, 300, async () => flights, {
+          isValid: isFlightRows,
+        });
+        expect(read.outcome, `damage ${i}`).toBe('malformed');
+        expect(read.value).toEqual(flights);
+        expect((await valkey.getBuffer(key))!.equals(encoded)).toBe(true);
+      }
+    },
+  );
 
   it('without a codec still stores plain JSON text', async () => {
     await createCacheAside(valkey)('flights:plain', 300, async () => flights);

@@ -10,6 +10,7 @@ import {
   latencyDistributionChart,
   memoryChart,
   percentileChart,
+  groupedPercentileChart,
   renderChart,
   showChart,
   type ChartSpec,
@@ -100,6 +101,25 @@ describe('chart builders render to SVG', () => {
     expect(marks).toContain('"line"');
   });
 
+  it('grouped percentiles: one panel per subject, one legend entry per side, every label whole', async () => {
+    const side = (name: string, s: typeof cache) => ({ ...s, name });
+    const groups = ['flight search · long name', 'round trip', 'user history', 'seat availability'].map((name, i) => ({
+      name,
+      series: [
+        side('database query (MariaDB)', database),
+        side('cache hit (Valkey)', { ...cache, p50: cache.p50 + i }),
+      ],
+    }));
+    const texts = await render(groupedPercentileChart(groups, { scale: 'log', title: 'Four queries' }));
+    expect(texts).toEqual(expect.arrayContaining([...groups.map((g) => g.name), 'Four queries']));
+    // Two legend entries, not eight, and neither cut short with an ellipsis.
+    expect(texts.filter((t) => t === 'database query (MariaDB)')).toHaveLength(1);
+    expect(texts.filter((t) => t === 'cache hit (Valkey)')).toHaveLength(1);
+    expect(texts.some((t) => t.endsWith('…'))).toBe(false);
+    expect(texts.filter((t) => t === 'p99')).toHaveLength(groups.length);
+    expect(() => groupedPercentileChart([groups[0]!, groups[0]!])).toThrow(/two series named "flight search/);
+  });
+
   it('memory: one bar per representation, labelled with bytes and encoding', async () => {
     const texts = await render(
       memoryChart([
@@ -109,7 +129,7 @@ describe('chart builders render to SVG', () => {
       ]),
     );
     expect(texts).toEqual(expect.arrayContaining(['Memory per representation', 'JSON string', 'HASH', 'seat bitmap']));
-    expect(texts).toContain('1416 B · raw');
+    expect(texts).toContain('1,416 B · raw');
     expect(texts).toContain('72 B');
   });
 

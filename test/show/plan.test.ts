@@ -65,11 +65,11 @@ describe('renderPlan on hand-built plans', () => {
   it('writes one line per node, children indented under their parent', () => {
     const { text } = renderPlan(flightJoin);
     expect(text.split('\n')).toEqual([
-      'query block · cost 1523.2',
+      'query block · cost 1,523.2',
       '├─ nested loop',
-      '│  ├─ flight AS f: index lookup (ref) using from_airport_idx · est. 12,840 rows · cost 1200 · ' +
+      '│  ├─ flight AS f: index lookup (ref) using from_airport_idx · est. 12,840 rows · cost 1,200 · ' +
         "filter: f.departure >= TIMESTAMP'2025-12-15 00:00:00' and f.price < 300",
-      '│  └─ airport AS a: unique key lookup (eq_ref) using PRIMARY · est. 1 row · cost 1523.2',
+      '│  └─ airport AS a: unique key lookup (eq_ref) using PRIMARY · est. 1 row · cost 1,523.2',
       '└─ airline: full table scan (ALL) · est. 976 rows',
     ]);
   });
@@ -77,8 +77,8 @@ describe('renderPlan on hand-built plans', () => {
   it("names the table, its alias, the access in words and in the engine's word, rows, cost and filter", () => {
     const { text } = renderPlan(countryScan);
     expect(text).toBe(
-      'Sort · est. 180 rows · cost 1210.5 · sort by name\n' +
-        "└─ airport_geo AS g: full table scan (Seq Scan) · est. 180 rows · cost 1187.8 · filter: (country = 'Germany'::text)",
+      'Sort · est. 180 rows · cost 1,210.5 · sort by name\n' +
+        "└─ airport_geo AS g: full table scan (Seq Scan) · est. 180 rows · cost 1,187.8 · filter: (country = 'Germany'::text)",
     );
   });
 
@@ -99,8 +99,8 @@ describe('renderPlan on hand-built plans', () => {
     expect(lines[0]).toBe(
       'PostgreSQL EXPLAIN ANALYZE (the query ran): est. = the guess, read = rows taken from the table, actual = rows passed on, ms = server time',
     );
-    expect(lines[1]).toBe('Sort · est. 180 rows · actual 0 rows · cost 1210.5 · 0.912 ms · sort by name');
-    expect(lines[2]).toContain('· actual 0 rows · cost 1187.8 · 0.875 ms ·');
+    expect(lines[1]).toBe('Sort · est. 180 rows · actual 0 rows · cost 1,210.5 · 0.912 ms · sort by name');
+    expect(lines[2]).toContain('· actual 0 rows · cost 1,187.8 · 0.875 ms ·');
   });
 
   it('escapes the HTML view, sets it in <pre>, and marks full scans', () => {

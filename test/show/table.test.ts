@@ -155,7 +155,9 @@ describe('toDataFrame', () => {
 describe('formatting', () => {
   it('groups large quantities, not ids or years, and rounds fractions sensibly', () => {
     expect(formatNumber(3_000_000)).toBe('3,000,000');
-    expect(formatNumber(9999)).toBe('9999');
+    expect(formatNumber(999)).toBe('999');
+    expect(formatNumber(7184)).toBe('7,184');
+    expect(formatNumber(1234.5)).toBe('1,234.5');
     expect(formatNumber(123456, true)).toBe('123456');
     expect(formatNumber(0.052349)).toBe('0.0523');
     expect(formatNumber(12.3456)).toBe('12.35');

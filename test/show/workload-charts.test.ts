@@ -202,7 +202,7 @@ describe('pipeline throughput chart', () => {
     const spec = pipelineThroughputChart(points, { title: 'Pipelining on Valkey' });
     const { svg, texts } = await render(spec);
     expect(texts).toEqual(expect.arrayContaining(['Pipelining on Valkey', 'SET', 'GET', '1', '16', '128']));
-    expect(texts).toContain('9000/s');
+    expect(texts).toContain('9,000/s');
     expect(texts).toContain('101,823/s');
     expect(markItems(svg, 'line')).toBe(2);
     expect((spec.encoding as { y: { scale: unknown } }).y.scale).toEqual({ zero: true });
