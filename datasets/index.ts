@@ -22,4 +22,4 @@ export {
 } from './schema';
 export { planDataset, type DatasetPlan, type TablePlan } from './plan';
 export { GUIDE_HUBS } from './generate/network';
-export { STORY_FLIGHTS, STORY_PASSENGER_ID } from './generate/flights';
+export { FREQUENT_TRAVELLER_ID, STORY_FLIGHTS, STORY_PASSENGER_ID } from './generate/flights';

@@ -4,7 +4,7 @@ import { bookingChunks, bookingParts, planBookings, type BookingContext } from '
 import { AIRPLANE_TYPES } from './generate/fleet';
 import { buildFlights, type Flights } from './generate/flights';
 import { buildRoutes, buildTimetable, reachableFrom, type Route, type Timetable } from './generate/network';
-import { employeeChunks, passengerChunks, passengerDetailChunks } from './generate/people';
+import { employeeChunks, passengerChunks, passengerDetailChunks, passengerIds } from './generate/people';
 import { weatherChunks, weatherRows } from './generate/weather';
 import { loadReference, type Reference } from './reference';
 import { checkSeed, GENERATOR_VERSION, scaleDefinition, type ScaleDefinition } from './scales';
@@ -142,8 +142,10 @@ export function planDataset(scaleName: string, seed: number): DatasetPlan {
         ].join('\t') + '\n'
       );
     }),
-    passenger: whole('passenger', scale.passengers, () => passengerChunks(scale, seed)),
-    passengerdetails: whole('passengerdetails', scale.passengers, () => passengerDetailChunks(reference, scale, seed)),
+    passenger: whole('passenger', passengerIds(scale).length, () => passengerChunks(scale, seed)),
+    passengerdetails: whole('passengerdetails', passengerIds(scale).length, () =>
+      passengerDetailChunks(reference, scale, seed),
+    ),
     booking: {
       table: 'booking',
       rows: bookings.total,

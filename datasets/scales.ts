@@ -10,7 +10,7 @@ export { SCALES, type Scale };
  * Bump when the generator's output changes for the same seed and scale: a database loaded by another
  * version is then reloaded instead of being taken as up to date.
  */
-export const GENERATOR_VERSION = '1.0.0';
+export const GENERATOR_VERSION = '1.1.0';
 
 /** The story date the data is built around (the lab clock's default): flights before it are flown, after it booked. */
 export const STORY_NOW = '2025-12-01 09:00:00';

@@ -1,15 +1,9 @@
 // Bookings: for each flight, some of its seats, each sold once, to passengers of whom a few fly a lot.
 
 import { Random } from '../random';
-import { STORY_NOW } from '../scales';
-import { CHUNK_CHARS, cents, minutesAt, type Chunk } from '../tsv';
+import { CHUNK_CHARS, cents, type Chunk } from '../tsv';
 import { AIRPLANE_TYPES, seatLabels } from './fleet';
-import { STORY_PASSENGER_ID, type Flights } from './flights';
-
-const STORY_NOW_MINUTES = minutesAt(
-  STORY_NOW.slice(0, 10),
-  Number(STORY_NOW.slice(11, 13)) * 60 + Number(STORY_NOW.slice(14, 16)),
-);
+import { FREQUENT_TRAVELLER_ID, STORY_NOW_MINUTES, STORY_PASSENGER_ID, type Flights } from './flights';
 
 /** Seat labels by seat index, per row layout; an index's label does not depend on the airplane's size. */
 const LABELS_BY_TYPE: string[][] = AIRPLANE_TYPES.map((t) => seatLabels(600, t.letters));
@@ -73,10 +67,18 @@ function seatsSold(random: Random, capacity: number, departure: number): number 
   return Math.round(capacity * share);
 }
 
+/** The guide's passengers by the flights they are booked on: each has the first seat sold on those flights. */
+function storySeats(flights: Flights): Map<number, number> {
+  const seats = new Map<number, number>();
+  for (const id of flights.frequentTravellerFlights) seats.set(id, FREQUENT_TRAVELLER_ID);
+  for (const id of flights.storyPassengerFlights) seats.set(id, STORY_PASSENGER_ID);
+  return seats;
+}
+
 /** Counts every flight's bookings up front (cheap), so booking ids are known and the rows can be cut into parts. */
 export function planBookings(context: BookingContext): BookingPlan {
   const { flights } = context;
-  const story = new Set(flights.storyPassengerFlights);
+  const story = storySeats(flights);
   const counts = new Uint16Array(flights.count);
   let total = 0;
   for (let id = 1; id <= flights.count; id++) {
@@ -121,10 +123,10 @@ export function bookingParts(plan: BookingPlan, parts: number): BookingPart[] {
 /** The booking rows of one part, as chunks of text. Each flight draws from its own random stream. */
 export function* bookingChunks(context: BookingContext, plan: BookingPlan, part: BookingPart): Generator<Chunk> {
   const { flights, seed } = context;
-  const story = new Set(flights.storyPassengerFlights);
+  const story = storySeats(flights);
   const picker = new PassengerPicker(context.passengers, seed);
   // lastFlightOf[p] === flight id when passenger p already sits on that flight (a passenger books one seat per flight).
-  const lastFlightOf = new Int32Array(context.passengers + 1);
+  const lastFlightOf = new Int32Array(Math.max(context.passengers, FREQUENT_TRAVELLER_ID) + 1);
   const seats = new Uint16Array(600);
 
   let bookingId = part.firstBookingId;
@@ -148,18 +150,23 @@ export function* bookingChunks(context: BookingContext, plan: BookingPlan, part:
     const fare = 40 + 0.09 * schedule.distanceKm;
     const flightText = `\t${id}\t`;
     for (let s = 0; s < capacity; s++) seats[s] = s;
-    const withStoryPassenger = story.has(id);
+    const storyPassenger = story.get(id);
     for (let k = 0; k < count; k++) {
       const j = k + Math.floor(random.next() * (capacity - k));
       const seat = seats[j]!;
       seats[j] = seats[k]!;
       seats[k] = seat;
       let passenger: number;
-      if (k === 0 && withStoryPassenger) {
-        passenger = STORY_PASSENGER_ID;
+      if (k === 0 && storyPassenger !== undefined) {
+        passenger = storyPassenger;
       } else {
+        // The guide's passengers fly only their stories, so their histories are exactly what the notebooks show.
         do passenger = picker.pick(random);
-        while (passenger === STORY_PASSENGER_ID || lastFlightOf[passenger] === id);
+        while (
+          passenger === STORY_PASSENGER_ID ||
+          passenger === FREQUENT_TRAVELLER_ID ||
+          lastFlightOf[passenger] === id
+        );
       }
       lastFlightOf[passenger] = id;
       const price = Math.round(fare * (0.7 + 0.6 * random.next()) * (seat < business ? 2.6 : 1) * 100);

@@ -17,6 +17,12 @@ export const STORY_FLIGHTS = [
 /** The guide's user (Steps 14-15). */
 export const STORY_PASSENGER_ID = 12345;
 
+/**
+ * The guide's second frequent traveller, whose history Step 19 pre-loads beside 12345's. The id lies above the
+ * smaller scales' passenger count; there the passenger is one row more (see passengerIds in people.ts).
+ */
+export const FREQUENT_TRAVELLER_ID = 67890;
+
 export interface FlightLogEntry {
   flightId: number;
   /** Minutes since 1970-01-01 (UTC). */
@@ -36,6 +42,8 @@ export interface Flights {
   log: FlightLogEntry[];
   /** Flight ids passenger 12345 is booked on, in departure order. */
   storyPassengerFlights: number[];
+  /** Flight ids passenger 67890 flew, in departure order (none of them 12345's). */
+  frequentTravellerFlights: number[];
 }
 
 const OPERATORS = ['ops.mueller', 'ops.garcia', 'ops.nguyen', 'ops.okafor', 'ops.larsen'];
@@ -107,9 +115,62 @@ export function buildFlights(schedules: Schedule[], scale: ScaleDefinition, seed
     arrival[id - 1] = arrival[id - 1]! + delayMinutes;
   }
 
-  const flights: Flights = { count, schedules, schedule, departure, arrival, log, storyPassengerFlights: [] };
+  const flights: Flights = {
+    count,
+    schedules,
+    schedule,
+    departure,
+    arrival,
+    log,
+    storyPassengerFlights: [],
+    frequentTravellerFlights: [],
+  };
   flights.storyPassengerFlights = pickStoryPassengerFlights(flights, scale);
+  flights.frequentTravellerFlights = pickFrequentTravellerFlights(flights, scale);
   return flights;
+}
+
+/** The story date in minutes since 1970-01-01 (UTC): flights before it are flown. */
+export const STORY_NOW_MINUTES = minutesAt(
+  STORY_NOW.slice(0, 10),
+  Number(STORY_NOW.slice(11, 13)) * 60 + Number(STORY_NOW.slice(14, 16)),
+);
+
+/** Flights touching one of `airports`, in departure order (ties by id). */
+function flightsAt(flights: Flights, airports: readonly string[]): number[] {
+  const wanted = new Set(airports);
+  const candidates: number[] = [];
+  for (let id = 1; id <= flights.count; id++) {
+    const s = flights.schedules[flights.schedule[id - 1]!]!;
+    if (wanted.has(s.from.iata ?? '') || wanted.has(s.to.iata ?? '')) candidates.push(id);
+  }
+  return candidates.sort((a, b) => flights.departure[a - 1]! - flights.departure[b - 1]! || a - b);
+}
+
+/**
+ * Up to `count` of the `candidates` flown before the story date, spread over the months before it, none
+ * overlapping another; returns them and the first minute after the last one.
+ */
+function spreadHistory(
+  flights: Flights,
+  scale: ScaleDefinition,
+  candidates: readonly number[],
+  count: number,
+): { chosen: number[]; freeFrom: number } {
+  const start = dayNumber(scale.firstDay) * 1440;
+  const chosen: number[] = [];
+  let freeFrom = start;
+  const window = STORY_NOW_MINUTES - 180 - start;
+  for (let k = 0; k < count; k++) {
+    const target = Math.max(freeFrom, start + Math.floor(((k + 0.5) * window) / count));
+    const id = candidates.find(
+      (c) => flights.departure[c - 1]! >= target && flights.arrival[c - 1]! < STORY_NOW_MINUTES - 60,
+    );
+    if (id === undefined) break;
+    chosen.push(id);
+    freeFrom = flights.arrival[id - 1]! + 60;
+  }
+  return { chosen, freeFrom };
 }
 
 /**
@@ -119,26 +180,9 @@ export function buildFlights(schedules: Schedule[], scale: ScaleDefinition, seed
  * No two overlap, so "ORDER BY departure DESC LIMIT 10" has one answer.
  */
 function pickStoryPassengerFlights(flights: Flights, scale: ScaleDefinition): number[] {
-  const coastToCoast = new Set(['JFK', 'LAX']);
-  const candidates: number[] = [];
-  for (let id = 1; id <= flights.count; id++) {
-    const s = flights.schedules[flights.schedule[id - 1]!]!;
-    if (coastToCoast.has(s.from.iata ?? '') || coastToCoast.has(s.to.iata ?? '')) candidates.push(id);
-  }
-  candidates.sort((a, b) => flights.departure[a - 1]! - flights.departure[b - 1]! || a - b);
-
-  const now = minutesAt(STORY_NOW.slice(0, 10), Number(STORY_NOW.slice(11, 13)) * 60 + Number(STORY_NOW.slice(14, 16)));
-  const start = dayNumber(scale.firstDay) * 1440;
-  const chosen: number[] = [];
-  let freeFrom = start;
-  const window = now - 180 - start;
-  for (let k = 0; k < scale.storyHistoryFlights; k++) {
-    const target = Math.max(freeFrom, start + Math.floor(((k + 0.5) * window) / scale.storyHistoryFlights));
-    const id = candidates.find((c) => flights.departure[c - 1]! >= target && flights.arrival[c - 1]! < now - 60);
-    if (id === undefined) break;
-    chosen.push(id);
-    freeFrom = flights.arrival[id - 1]! + 60;
-  }
+  const candidates = flightsAt(flights, ['JFK', 'LAX']);
+  const now = STORY_NOW_MINUTES;
+  const { chosen, freeFrom } = spreadHistory(flights, scale, candidates, scale.storyHistoryFlights);
   const inFlight = candidates.find(
     (c) => flights.departure[c - 1]! >= freeFrom && flights.departure[c - 1]! <= now && flights.arrival[c - 1]! > now,
   );
@@ -148,4 +192,11 @@ function pickStoryPassengerFlights(flights: Flights, scale: ScaleDefinition): nu
   const later = candidates.find((c) => flights.departure[c - 1]! >= afterReturn);
   if (later !== undefined) chosen.push(later);
   return chosen;
+}
+
+/** Passenger 67890's history (Step 19): as many flown flights as 12345's, through Chicago and Atlanta. */
+function pickFrequentTravellerFlights(flights: Flights, scale: ScaleDefinition): number[] {
+  const taken = new Set(flights.storyPassengerFlights);
+  const candidates = flightsAt(flights, ['ORD', 'ATL']).filter((id) => !taken.has(id));
+  return spreadHistory(flights, scale, candidates, scale.storyHistoryFlights).chosen;
 }

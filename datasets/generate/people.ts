@@ -5,6 +5,7 @@ import { Random } from '../random';
 import { DEPARTMENTS } from '../schema';
 import type { ScaleDefinition } from '../scales';
 import { cents, chunkLines, isoDay, dayNumber, text, type Chunk } from '../tsv';
+import { FREQUENT_TRAVELLER_ID } from './flights';
 
 // prettier-ignore
 const FIRST_NAMES = [
@@ -73,13 +74,20 @@ function passengerName(seed: number, id: number): { first: string; last: string;
   return { first: random.pick(FIRST_NAMES), last: random.pick(LAST_NAMES), random };
 }
 
+/** Passenger ids: 1 to the scale's count, and the guide's passenger 67890 on the scales that stop below it. */
+export function passengerIds(scale: ScaleDefinition): number[] {
+  const ids = Array.from({ length: scale.passengers }, (_, i) => i + 1);
+  if (FREQUENT_TRAVELLER_ID > scale.passengers) ids.push(FREQUENT_TRAVELLER_ID);
+  return ids;
+}
+
 /** passenger(passenger_id, passportno, firstname, lastname). */
 export function passengerChunks(scale: ScaleDefinition, seed: number): Generator<Chunk> {
   return chunkLines(passengerLines(scale, seed));
 }
 
 function* passengerLines(scale: ScaleDefinition, seed: number): Generator<string> {
-  for (let id = 1; id <= scale.passengers; id++) {
+  for (const id of passengerIds(scale)) {
     const { first, last } = passengerName(seed, id);
     yield `${id}\t${passportNumber(id)}\t${first}\t${text(last)}\n`;
   }
@@ -94,7 +102,7 @@ function* passengerDetailLines(reference: Reference, scale: ScaleDefinition, see
   const towns = homeTowns(reference);
   const oldest = dayNumber('1940-01-01');
   const youngest = dayNumber('2010-12-31');
-  for (let id = 1; id <= scale.passengers; id++) {
+  for (const id of passengerIds(scale)) {
     const { first, last, random } = passengerName(seed, id);
     const town = random.pick(towns);
     const line = [

@@ -88,7 +88,17 @@ describe('the dataset generator', () => {
 
   it('writes real OpenFlights airports with their ISO country codes', () => {
     const { reference } = planDataset('tiny', SEED).world;
-    expect(reference.airports).toHaveLength(7184);
+    // The package's 7,184 airports and the two Manhattan heliports it lacks (the guide's Step 3 lists them).
+    expect(reference.airports).toHaveLength(7186);
+    expect(
+      ['JRB', 'JRA'].map((iata) => {
+        const { name, city, icao, openflightsId, weight } = reference.airportByIata.get(iata)!;
+        return { name, city, icao, openflightsId, weight };
+      }),
+    ).toEqual([
+      { name: 'Downtown-Manhattan/Wall St Heliport', city: 'New York', icao: 'KJRB', openflightsId: 3993, weight: 0 },
+      { name: 'West 30th St. Heliport', city: 'New York', icao: 'KJRA', openflightsId: 7729, weight: 0 },
+    ]);
     const jfk = reference.airportByIata.get('JFK')!;
     expect(jfk).toMatchObject({
       icao: 'KJFK',
