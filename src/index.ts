@@ -288,6 +288,7 @@ export {
   type StampedeDrillOptions,
   type StampedeOutcome,
   type StampedeRead,
+  type StampedeReadOptions,
   type StampedeRun,
   type StampedeStrategy,
   type StampedeStrategyName,
@@ -335,9 +336,12 @@ export {
 export {
   greatCircleMiles,
   profileSummary,
+  readProfile,
   routeCounts,
   STATUS_TIERS,
   storeProfile,
+  type CachedProfile,
+  type ProfileRead,
   type ProfileSummary,
   type TravelRow,
 } from './structures/user-profile';
