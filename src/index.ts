@@ -284,6 +284,7 @@ export {
   type StampedeDrillOptions,
   type StampedeOutcome,
   type StampedeRead,
+  type StampedeReadOptions,
   type StampedeRun,
   type StampedeStrategy,
   type StampedeStrategyName,
@@ -331,9 +332,12 @@ export {
 export {
   greatCircleMiles,
   profileSummary,
+  readProfile,
   routeCounts,
   STATUS_TIERS,
   storeProfile,
+  type CachedProfile,
+  type ProfileRead,
   type ProfileSummary,
   type TravelRow,
 } from './structures/user-profile';

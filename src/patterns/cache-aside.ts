@@ -3,6 +3,9 @@
 import type { ValkeyClient } from '../valkey/client';
 import { LabError, errorMessage } from '../errors';
 import type { Codec } from './codecs';
+import { ENTRY_MAX_CHARS, decodeEntry, parseEntry, type ShapeCheck } from './entries';
+
+export type { ShapeCheck } from './entries';
 
 /**
  * How a read went:
@@ -24,9 +27,6 @@ export interface CacheRead<T> {
   problem?: string;
 }
 
-/** Decides whether a parsed cache entry has the shape the caller expects. */
-export type ShapeCheck<T> = (value: unknown) => value is T;
-
 export interface CacheAsideOptions<T> {
   /** Entries failing this are treated as malformed (default: any JSON value passes). */
   isValid?: ShapeCheck<T>;
@@ -38,7 +38,7 @@ export interface CacheAsideOptions<T> {
 }
 
 /** The default size limit of one cache-aside entry, in characters of its JSON. */
-export const CACHE_ASIDE_MAX_CHARS = 1024 * 1024;
+export const CACHE_ASIDE_MAX_CHARS = ENTRY_MAX_CHARS;
 
 export type CacheAside = <T>(
   key: string,
@@ -90,12 +90,9 @@ export function createCacheAside(valkey: ValkeyClient, setup: CacheAsideSetup = 
 
     const maxChars = options.maxChars ?? CACHE_ASIDE_MAX_CHARS;
     let problem: string | undefined;
-    if (cached !== null && cached.length > maxChars) {
-      problem = `entry is ${cached.length} ${codec ? 'bytes' : 'characters'}, over the ${maxChars} limit`;
-    } else if (cached !== null) {
-      const parsed = codec
-        ? decodeEntry(codec, cached as Buffer, options.isValid)
-        : parseEntry(cached as string, options.isValid);
+    if (cached !== null) {
+      const limits = { isValid: options.isValid, maxChars };
+      const parsed = codec ? decodeEntry(codec, cached as Buffer, limits) : parseEntry(cached as string, limits);
       if (parsed.ok) return done(parsed.value, 'hit');
       problem = parsed.problem;
     }
@@ -115,32 +112,6 @@ export function createCacheAside(valkey: ValkeyClient, setup: CacheAsideSetup = 
     }
     return problem ? done(value, 'malformed', problem) : done(value, 'miss');
   };
-}
-
-function parseEntry<T>(text: string, isValid?: ShapeCheck<T>): { ok: true; value: T } | { ok: false; problem: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, problem: `entry is not valid JSON (${JSON.stringify(text.slice(0, 40))}...)` };
-  }
-  if (isValid && !isValid(value)) return { ok: false, problem: 'entry does not have the expected shape' };
-  return { ok: true, value: value as T };
-}
-
-function decodeEntry<T>(
-  codec: Codec,
-  bytes: Buffer,
-  isValid?: ShapeCheck<T>,
-): { ok: true; value: T } | { ok: false; problem: string } {
-  let value: unknown;
-  try {
-    value = codec.decode(bytes);
-  } catch {
-    return { ok: false, problem: `entry is not valid ${codec.name} (${bytes.length} bytes)` };
-  }
-  if (isValid && !isValid(value)) return { ok: false, problem: 'entry does not have the expected shape' };
-  return { ok: true, value: value as T };
 }
 
 /** A shape check for query results: an array of objects that each have these columns. */

@@ -3,7 +3,15 @@
 import { performance } from 'node:perf_hooks';
 import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
-import { finish, readJson, requireMs, storeJson, type StampedeRead, type StampedeStrategy } from './stampede';
+import {
+  finish,
+  readJson,
+  requireMs,
+  storeJson,
+  type StampedeRead,
+  type StampedeReadOptions,
+  type StampedeStrategy,
+} from './stampede';
 
 type Client = Redis | Cluster;
 
@@ -23,12 +31,13 @@ export function createCoalescedRead(client: Client, options: { ttlMs: number }):
   return {
     name: 'coalescing',
     inFlight: () => [...loading.keys()],
-    async read<T>(key: string, load: () => Promise<T>): Promise<StampedeRead<T>> {
+    async read<T>(key: string, load: () => Promise<T>, opts: StampedeReadOptions<T> = {}): Promise<StampedeRead<T>> {
       const started = performance.now();
-      const cached = await readJson(client, key);
-      if (cached) return finish(key, started, cached.value as T, 'hit');
+      const cached = await readJson(client, key, opts.isValid);
+      if (cached.ok) return finish(key, started, cached.value, 'hit');
+      const { problem } = cached;
       const running = loading.get(key) as Promise<T> | undefined;
-      if (running) return finish(key, started, await running, 'coalesced');
+      if (running) return finish(key, started, await running, 'coalesced', { problem });
       const loadAndStore = (async () => {
         const value = await load();
         await storeJson(client, key, value, options.ttlMs);
@@ -40,7 +49,7 @@ export function createCoalescedRead(client: Client, options: { ttlMs: number }):
         key,
         loadAndStore.finally(() => loading.delete(key)),
       );
-      return finish(key, started, await loadAndStore, 'loaded');
+      return finish(key, started, await loadAndStore, 'loaded', { problem });
     },
     async prime<T>(key: string, load: () => Promise<T>, expiresInMs: number) {
       requireMs(expiresInMs, 'expiresInMs');

@@ -4,7 +4,15 @@ import { performance } from 'node:perf_hooks';
 import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
 import { LabError } from '../errors';
-import { finish, readJson, requireMs, type StampedeRead, type StampedeStrategy } from './stampede';
+import { shaped } from './entries';
+import {
+  finish,
+  readJson,
+  requireMs,
+  type StampedeRead,
+  type StampedeReadOptions,
+  type StampedeStrategy,
+} from './stampede';
 
 type Client = Redis | Cluster;
 
@@ -77,14 +85,19 @@ export function createEarlyRefreshRead(client: Client, options: EarlyRefreshOpti
 
   return {
     name: 'early-refresh',
-    async read<T>(key: string, load: () => Promise<T>): Promise<StampedeRead<T>> {
+    async read<T>(key: string, load: () => Promise<T>, opts: StampedeReadOptions<T> = {}): Promise<StampedeRead<T>> {
       const started = performance.now();
-      const entry = (await readJson(client, key))?.value;
-      if (!isEntry(entry)) return finish(key, started, await recompute(key, load, options.ttlMs), 'loaded');
-      if (shouldRefreshEarly(now(), entry, beta, random)) {
+      // Both the envelope and the value inside it must be what this strategy stored.
+      const envelope = await readJson(client, key, isEntry);
+      const cached = envelope.ok ? shaped(envelope.value.value, opts.isValid) : envelope;
+      if (!envelope.ok || !cached.ok) {
+        const problem = cached.ok ? undefined : cached.problem;
+        return finish(key, started, await recompute(key, load, options.ttlMs), 'loaded', { problem });
+      }
+      if (shouldRefreshEarly(now(), envelope.value, beta, random)) {
         return finish(key, started, await recompute(key, load, options.ttlMs), 'early-refresh');
       }
-      return finish(key, started, entry.value as T, 'hit');
+      return finish(key, started, cached.value, 'hit');
     },
     async prime<T>(key: string, load: () => Promise<T>, expiresInMs: number) {
       requireMs(expiresInMs, 'expiresInMs');

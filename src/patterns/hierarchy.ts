@@ -3,6 +3,7 @@
 
 import type { Cluster, Redis } from 'iovalkey';
 import { errorMessage } from '../errors';
+import { isWrongType, parseEntry, wrongTypeProblem, type ShapeCheck } from './entries';
 
 type Client = Redis | Cluster;
 
@@ -37,12 +38,17 @@ export interface HierarchyInvalidation {
   elapsedMs: number;
 }
 
-/** How a read of one level went: `hit`, or `miss` (computed, stored and linked to its sources). */
+/**
+ * How a read of one level went: `hit`; `miss` (computed, stored and linked to its sources); `malformed` (the
+ * entry was damaged, too large, of another shape or of another type: computed and replaced like a miss).
+ */
 export interface LevelRead<T> {
   key: string;
   value: T;
-  outcome: 'hit' | 'miss';
+  outcome: 'hit' | 'miss' | 'malformed';
   elapsedMs: number;
+  /** What was wrong with the entry, for `malformed`. */
+  problem?: string;
 }
 
 export interface Hierarchy {
@@ -54,8 +60,17 @@ export interface Hierarchy {
   invalidate(key: string): Promise<HierarchyInvalidation>;
   /** Removes everything computed from `key`, but not `key` itself (after a write-through refreshed it). */
   invalidateAbove(key: string): Promise<HierarchyInvalidation>;
-  /** A JSON level: cached under `key`, else computed by `load`, stored for `ttlSeconds` and linked to `sources`. */
-  json<T>(key: string, ttlSeconds: number, sources: readonly string[], load: () => Promise<T>): Promise<LevelRead<T>>;
+  /**
+   * A JSON level: cached under `key`, else computed by `load`, stored for `ttlSeconds` and linked to `sources`.
+   * An entry failing `isValid` (default: any JSON value passes) is recomputed like a damaged one.
+   */
+  json<T>(
+    key: string,
+    ttlSeconds: number,
+    sources: readonly string[],
+    load: () => Promise<T>,
+    options?: { isValid?: ShapeCheck<T> },
+  ): Promise<LevelRead<T>>;
   /** A ranking level kept as a ZSET (the guide's `hub:routes:outbound`), highest score first. */
   ranking(
     key: string,
@@ -106,30 +121,44 @@ export function createHierarchy(valkey: Client): Hierarchy {
     invalidate: (key) => remove(key, true),
     invalidateAbove: (key) => remove(key, false),
 
-    async json<T>(key: string, ttlSeconds: number, sources: readonly string[], load: () => Promise<T>) {
+    async json<T>(
+      key: string,
+      ttlSeconds: number,
+      sources: readonly string[],
+      load: () => Promise<T>,
+      options: { isValid?: ShapeCheck<T> } = {},
+    ): Promise<LevelRead<T>> {
       const started = performance.now();
-      const cached = await valkey.get(key);
-      if (cached !== null) {
-        try {
-          return { key, value: JSON.parse(cached) as T, outcome: 'hit', elapsedMs: performance.now() - started };
-        } catch {
-          // not JSON: recompute and replace it below
-        }
+      let problem: string | undefined;
+      try {
+        const cached = await valkey.get(key);
+        const parsed = cached === null ? null : parseEntry(cached, options);
+        if (parsed?.ok) return { key, value: parsed.value, outcome: 'hit', elapsedMs: performance.now() - started };
+        problem = parsed?.problem;
+      } catch (error) {
+        if (!isWrongType(error)) throw error;
+        problem = wrongTypeProblem(error); // SET below replaces it
       }
       const value = await load();
       // Link first: an entry stored before its link could miss an invalidation that runs in between.
       await link(key, sources, ttlSeconds);
       await valkey.set(key, JSON.stringify(value), 'EX', ttlSeconds);
-      return { key, value, outcome: 'miss', elapsedMs: performance.now() - started };
+      return { key, value, ...computed(problem), elapsedMs: performance.now() - started };
     },
 
     async ranking(key, ttlSeconds, sources, load) {
       const started = performance.now();
-      const flat = await valkey.zrevrange(key, 0, -1, 'WITHSCORES');
-      if (flat.length > 0) {
-        const value: Array<{ member: string; score: number }> = [];
-        for (let i = 0; i + 1 < flat.length; i += 2) value.push({ member: flat[i]!, score: Number(flat[i + 1]) });
-        return { key, value, outcome: 'hit', elapsedMs: performance.now() - started };
+      let problem: string | undefined;
+      try {
+        const flat = await valkey.zrevrange(key, 0, -1, 'WITHSCORES');
+        if (flat.length > 0) {
+          const value: Array<{ member: string; score: number }> = [];
+          for (let i = 0; i + 1 < flat.length; i += 2) value.push({ member: flat[i]!, score: Number(flat[i + 1]) });
+          return { key, value, outcome: 'hit', elapsedMs: performance.now() - started };
+        }
+      } catch (error) {
+        if (!isWrongType(error)) throw error;
+        problem = wrongTypeProblem(error); // the UNLINK below removes it
       }
       const value = await load();
       await link(key, sources, ttlSeconds);
@@ -138,7 +167,12 @@ export function createHierarchy(valkey: Client): Hierarchy {
       await write.exec();
       // The order ZREVRANGE gives: highest score first, ties in reverse byte order of the member.
       const sorted = [...value].sort((a, b) => b.score - a.score || (a.member < b.member ? 1 : -1));
-      return { key, value: sorted, outcome: 'miss', elapsedMs: performance.now() - started };
+      return { key, value: sorted, ...computed(problem), elapsedMs: performance.now() - started };
     },
   };
+}
+
+/** The outcome of a level that was computed: a plain miss, or a damaged entry replaced. */
+function computed(problem: string | undefined): { outcome: 'miss' } | { outcome: 'malformed'; problem: string } {
+  return problem === undefined ? { outcome: 'miss' } : { outcome: 'malformed', problem };
 }

@@ -9,6 +9,7 @@ export {
   type StampedeDrillOptions,
   type StampedeOutcome,
   type StampedeRead,
+  type StampedeReadOptions,
   type StampedeRun,
   type StampedeStrategy,
   type StampedeStrategyName,

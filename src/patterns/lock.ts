@@ -5,7 +5,16 @@ import { performance } from 'node:perf_hooks';
 import { Command } from 'iovalkey';
 import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
-import { finish, readJson, requireMs, storeJson, type StampedeRead, type StampedeStrategy } from './stampede';
+import type { ShapeCheck } from './entries';
+import {
+  finish,
+  readJson,
+  requireMs,
+  storeJson,
+  type StampedeRead,
+  type StampedeReadOptions,
+  type StampedeStrategy,
+} from './stampede';
 
 type Client = Redis | Cluster;
 
@@ -124,11 +133,17 @@ export function createLockedRead(client: Client, options: LockedReadOptions): Lo
   let method: Promise<LockRelease> | undefined = options.release ? Promise.resolve(options.release) : undefined;
   const releaseMethod = () => (method ??= detectLockRelease(client));
 
-  async function rebuild<T>(key: string, lockKey: string, token: string, load: () => Promise<T>) {
+  async function rebuild<T>(
+    key: string,
+    lockKey: string,
+    token: string,
+    load: () => Promise<T>,
+    isValid: ShapeCheck<T> | undefined,
+  ) {
     try {
       // Double-check: the value may have landed between our GET and our lock.
-      const cached = await readJson(client, key);
-      if (cached) return { value: cached.value as T, loaded: false };
+      const cached = await readJson(client, key, isValid);
+      if (cached.ok) return { value: cached.value, loaded: false };
       const value = await load();
       await storeJson(client, key, value, options.ttlMs);
       return { value, loaded: true };
@@ -140,26 +155,27 @@ export function createLockedRead(client: Client, options: LockedReadOptions): Lo
   return {
     name: 'lock',
     release: releaseMethod,
-    async read<T>(key: string, load: () => Promise<T>): Promise<StampedeRead<T>> {
+    async read<T>(key: string, load: () => Promise<T>, opts: StampedeReadOptions<T> = {}): Promise<StampedeRead<T>> {
       const started = performance.now();
-      const cached = await readJson(client, key);
-      if (cached) return finish(key, started, cached.value as T, 'hit');
+      const cached = await readJson(client, key, opts.isValid);
+      if (cached.ok) return finish(key, started, cached.value, 'hit');
+      const { problem } = cached;
       const lockKey = lockKeyOf(key);
       for (let attempt = 0; ; attempt++) {
         const token = await acquireLock(client, lockKey, lockTtlMs);
         if (token) {
-          const { value, loaded } = await rebuild(key, lockKey, token, load);
+          const { value, loaded } = await rebuild(key, lockKey, token, load, opts.isValid);
           const outcome = !loaded ? (attempt === 0 ? 'hit' : 'waited') : attempt === 0 ? 'loaded' : 'took-over';
-          return finish(key, started, value, outcome, attempt);
+          return finish(key, started, value, outcome, { polls: attempt, problem });
         }
         const left = maxWaitMs - (performance.now() - started);
         if (left <= 0) {
           // Waited long enough: answer from the database rather than fail, and leave the cache to the holder.
-          return finish(key, started, await load(), 'gave-up', attempt);
+          return finish(key, started, await load(), 'gave-up', { polls: attempt, problem });
         }
         await new Promise((resolve) => setTimeout(resolve, Math.min(left, backoffMs(attempt, baseMs, capMs))));
-        const now = await readJson(client, key);
-        if (now) return finish(key, started, now.value as T, 'waited', attempt + 1);
+        const now = await readJson(client, key, opts.isValid);
+        if (now.ok) return finish(key, started, now.value, 'waited', { polls: attempt + 1, problem });
       }
     },
     async prime<T>(key: string, load: () => Promise<T>, expiresInMs: number) {

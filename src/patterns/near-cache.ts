@@ -5,21 +5,26 @@ import type { Redis } from 'iovalkey';
 import { LabError } from '../errors';
 import { isCluster, type ValkeyClient } from '../valkey/client';
 import { errorMessage } from '../errors';
+import { ENTRY_MAX_CHARS, isWrongType, wrongTypeProblem } from './entries';
 
 /** The channel Valkey sends invalidations to when tracking redirects them (RESP2). */
 export const INVALIDATE_CHANNEL = '__redis__:invalidate';
 
 /**
  * How a read went: `near-hit` (answered from this process's memory, no round trip), `valkey-hit` (Valkey had
- * it; kept near from now on), `miss` (Valkey had nothing). `serving` is false while the invalidation
- * connection is down: then nothing is kept or answered from memory.
+ * it; kept near from now on), `miss` (Valkey had nothing), `malformed` (Valkey had a value that failed
+ * `isValid`, was too large, or a key of another type: `value` is null, nothing is kept, so the caller loads it
+ * as on a miss). `serving` is false while the invalidation connection is down: then nothing is kept or
+ * answered from memory.
  */
 export interface NearRead {
   key: string;
   value: string | null;
-  outcome: 'near-hit' | 'valkey-hit' | 'miss';
+  outcome: 'near-hit' | 'valkey-hit' | 'miss' | 'malformed';
   serving: boolean;
   elapsedMs: number;
+  /** What was wrong with the value, for `malformed`. */
+  problem?: string;
 }
 
 /** An invalidation as it arrived: the keys (without the lab's prefix), or null when Valkey dropped everything. */
@@ -51,6 +56,10 @@ export interface NearCache {
 export interface NearCacheOptions {
   /** At most this many entries in memory; the oldest go first (default 10,000). */
   maxEntries?: number;
+  /** Values failing this are `malformed`: never kept nor returned (default: every string passes). */
+  isValid?: (value: string) => boolean;
+  /** Values longer than this many characters are `malformed` too (default 1 MiB, as cache-aside's). */
+  maxValueChars?: number;
 }
 
 /**
@@ -69,6 +78,12 @@ export async function createNearCache(client: ValkeyClient, options: NearCacheOp
   }
   const valkey: Redis = client;
   const maxEntries = options.maxEntries ?? 10_000;
+  const maxValueChars = options.maxValueChars ?? ENTRY_MAX_CHARS;
+  const problemOf = (value: string): string | undefined => {
+    if (value.length > maxValueChars) return `value is ${value.length} characters, over the ${maxValueChars} limit`;
+    if (options.isValid && !options.isValid(value)) return 'value failed the isValid check';
+    return undefined;
+  };
   const prefix = valkey.options.keyPrefix ?? '';
   // Invalidation messages and CLIENT commands are not key commands, so neither connection needs the prefix
   // handled for it; the data connection keeps it so that GET names the same keys the lab writes.
@@ -170,8 +185,24 @@ export async function createNearCache(client: ValkeyClient, options: NearCacheOp
       }
       const epochBefore = epoch;
       const keyEpochBefore = keyEpoch.get(key) ?? 0;
-      // Read on the tracked connection: that is what makes Valkey remember the key for this process.
-      const value = await data.get(key);
+      const malformed = (problem: string): NearRead => ({
+        key,
+        value: null,
+        outcome: 'malformed',
+        serving,
+        elapsedMs: performance.now() - started,
+        problem,
+      });
+      let value: string | null;
+      try {
+        // Read on the tracked connection: that is what makes Valkey remember the key for this process.
+        value = await data.get(key);
+      } catch (error) {
+        if (isWrongType(error)) return malformed(wrongTypeProblem(error));
+        throw error;
+      }
+      const problem = value === null ? undefined : problemOf(value);
+      if (problem) return malformed(problem);
       const unchanged = epoch === epochBefore && (keyEpoch.get(key) ?? 0) === keyEpochBefore;
       if (value !== null && serving && unchanged) {
         if (entries.size >= maxEntries) entries.delete(entries.keys().next().value!);

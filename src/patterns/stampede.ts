@@ -5,6 +5,7 @@ import type { Cluster } from 'iovalkey';
 import { performance } from 'node:perf_hooks';
 import { LabError, errorMessage } from '../errors';
 import { summarizeSamples } from '../measure/summary';
+import { isWrongType, parseEntry, wrongTypeProblem, type ShapeCheck } from './entries';
 
 type Client = Redis | Cluster;
 
@@ -39,6 +40,17 @@ export interface StampedeRead<T> {
   elapsedMs: number;
   /** How many times this request looked again while it waited (lock strategy). */
   polls?: number;
+  /**
+   * Why the cached entry this request found could not be used: damaged, too large, of another shape or of
+   * another type. The request treated it as a miss, and the entry was replaced (by this request, or by the
+   * one that rebuilt it).
+   */
+  problem?: string;
+}
+
+/** What a strategy may check about a cached value: its expected shape (default: any JSON value). */
+export interface StampedeReadOptions<T> {
+  isValid?: ShapeCheck<T>;
 }
 
 /** The four strategies the lab compares. */
@@ -47,7 +59,7 @@ export type StampedeStrategyName = 'none' | 'lock' | 'early-refresh' | 'coalesci
 /** A cached read under one strategy: `read` serves a request; `prime` stores a value that expires soon. */
 export interface StampedeStrategy {
   name: StampedeStrategyName;
-  read<T>(key: string, load: () => Promise<T>): Promise<StampedeRead<T>>;
+  read<T>(key: string, load: () => Promise<T>, options?: StampedeReadOptions<T>): Promise<StampedeRead<T>>;
   /** Runs `load` once and stores its answer so that it expires in `expiresInMs` (the drill's set-up). */
   prime<T>(key: string, load: () => Promise<T>, expiresInMs: number): Promise<void>;
 }
@@ -64,18 +76,23 @@ export function requireMs(ms: number, what: string): void {
   }
 }
 
+/** What a strategy found under its key: a usable value, or nothing (and why, when an entry was there). */
+export type CachedJson<T> = { ok: true; value: T } | { ok: false; problem?: string };
+
 /**
- * Reads a JSON value; a missing key and an entry that is not valid JSON both come back as null, so a
- * damaged entry is rebuilt like a missing one instead of failing the request.
+ * Reads a JSON value. A missing key is nothing; an entry that is damaged, too large, of another shape or of
+ * another type is nothing with a problem, so it is rebuilt (and overwritten by SET) like a missing one
+ * instead of failing the request or being served.
  */
-export async function readJson(client: Client, key: string): Promise<{ value: unknown } | null> {
-  const text = await client.get(key);
-  if (text === null) return null;
+export async function readJson<T>(client: Client, key: string, isValid?: ShapeCheck<T>): Promise<CachedJson<T>> {
+  let text: string | null;
   try {
-    return { value: JSON.parse(text) as unknown };
-  } catch {
-    return null;
+    text = await client.get(key);
+  } catch (error) {
+    if (isWrongType(error)) return { ok: false, problem: wrongTypeProblem(error) };
+    throw error;
   }
+  return text === null ? { ok: false } : parseEntry(text, { isValid });
 }
 
 /** Stores `value` as JSON that expires in `ttlMs`. */
@@ -83,10 +100,17 @@ export async function storeJson(client: Client, key: string, value: unknown, ttl
   await client.set(key, JSON.stringify(value), 'PX', ttlMs);
 }
 
-/** A read that reports its outcome and how long it took. */
-export function finish<T>(key: string, started: number, value: T, outcome: StampedeOutcome, polls?: number) {
+/** A read that reports its outcome and how long it took (and, when there were any, its polls and problem). */
+export function finish<T>(
+  key: string,
+  started: number,
+  value: T,
+  outcome: StampedeOutcome,
+  more: { polls?: number; problem?: string } = {},
+): StampedeRead<T> {
   const read: StampedeRead<T> = { value, outcome, key, elapsedMs: performance.now() - started };
-  if (polls !== undefined) read.polls = polls;
+  if (more.polls !== undefined) read.polls = more.polls;
+  if (more.problem !== undefined) read.problem = more.problem;
   return read;
 }
 
@@ -98,13 +122,13 @@ export function createUnprotectedRead(client: Client, options: StrategyOptions):
   requireMs(options.ttlMs, 'ttlMs');
   return {
     name: 'none',
-    async read<T>(key: string, load: () => Promise<T>): Promise<StampedeRead<T>> {
+    async read<T>(key: string, load: () => Promise<T>, opts: StampedeReadOptions<T> = {}): Promise<StampedeRead<T>> {
       const started = performance.now();
-      const cached = await readJson(client, key);
-      if (cached) return finish(key, started, cached.value as T, 'hit');
+      const cached = await readJson(client, key, opts.isValid);
+      if (cached.ok) return finish(key, started, cached.value, 'hit');
       const value = await load();
       await storeJson(client, key, value, options.ttlMs);
-      return finish(key, started, value, 'loaded');
+      return finish(key, started, value, 'loaded', { problem: cached.problem });
     },
     async prime<T>(key: string, load: () => Promise<T>, expiresInMs: number) {
       requireMs(expiresInMs, 'expiresInMs');

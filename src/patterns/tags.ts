@@ -2,8 +2,9 @@
 
 import type { Cluster, Redis } from 'iovalkey';
 import { Cluster as ClusterClient } from 'iovalkey';
-import { LabError } from '../errors';
-import type { CacheOutcome, CacheRead, ShapeCheck } from './cache-aside';
+import { LabError, errorMessage } from '../errors';
+import type { CacheOutcome, CacheRead } from './cache-aside';
+import { parseEntry, type ShapeCheck } from './entries';
 
 /** The guide's tag set of an entity: `cache:tags:user:12345`, `cache:tags:flight:1001`, `cache:tags:route:JFK:LAX`. */
 export function tagKey(tag: string, namespace = ''): string {
@@ -28,7 +29,11 @@ export interface CacheTags {
    * sets outlive the keys they name.
    */
   tagKeys(keys: readonly string[], ttlSeconds: number, tags: readonly string[]): Promise<void>;
-  /** Cache-aside with tags: a miss loads, then stores the entry and its tags together. */
+  /**
+   * Cache-aside with tags: a miss loads, then stores the entry and its tags together. It judges entries as
+   * cache-aside does: a damaged one is `malformed` and replaced; a key of another type (a HASH tagged with
+   * `tagKeys`, say) is a `cache-error`, answered by the loader and left alone.
+   */
   readTagged<T>(
     key: string,
     ttlSeconds: number,
@@ -128,15 +133,24 @@ export function createCacheTags(valkey: Redis | Cluster, options: { namespace?: 
         elapsedMs: performance.now() - started,
         ...(problem ? { problem } : {}),
       });
-      const cached = await valkey.get(key);
+      let cached: string | null;
+      try {
+        cached = await valkey.get(key);
+      } catch (error) {
+        return done(await load(), 'cache-error', `GET failed: ${errorMessage(error)}`);
+      }
       let problem: string | undefined;
       if (cached !== null) {
-        const parsed = parseEntry(cached, opts.isValid);
+        const parsed = parseEntry(cached, opts);
         if (parsed.ok) return done(parsed.value, 'hit');
         problem = parsed.problem;
       }
       const value = await load();
-      await setTagged(key, value, ttlSeconds, tags);
+      try {
+        await setTagged(key, value, ttlSeconds, tags);
+      } catch (error) {
+        return done(value, 'cache-error', `storing the entry and its tags failed: ${errorMessage(error)}`);
+      }
       return problem ? done(value, 'malformed', problem) : done(value, 'miss');
     },
     async invalidateTag(tag: string): Promise<TagInvalidation> {
@@ -159,15 +173,4 @@ export function createCacheTags(valkey: Redis | Cluster, options: { namespace?: 
       return (await valkey.smembers(keyOf(tag))).sort();
     },
   };
-}
-
-function parseEntry<T>(text: string, isValid?: ShapeCheck<T>): { ok: true; value: T } | { ok: false; problem: string } {
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    return { ok: false, problem: 'entry is not valid JSON' };
-  }
-  if (isValid && !isValid(value)) return { ok: false, problem: 'entry does not have the expected shape' };
-  return { ok: true, value: value as T };
 }

@@ -2,6 +2,7 @@
 
 import type { Cluster, Redis } from 'iovalkey';
 import { LabError, errorMessage } from '../errors';
+import { isWrongType } from './entries';
 
 export interface WarmEntry {
   key: string;
@@ -111,7 +112,13 @@ export function createRefreshWorker(valkey: Redis | Cluster, options: RefreshWor
       const refreshed: RefreshedKey[] = [];
       const limit = options.maxItems ?? Number.POSITIVE_INFINITY;
       while (refreshed.length < limit) {
-        const key = await valkey.rpop(queue);
+        const key = await valkey.rpop(queue).catch(async (error: unknown) => {
+          if (!isWrongType(error)) throw error;
+          throw new LabError({
+            what: `The refresh queue ${queue} is a ${await valkey.type(queue)}, not a list`,
+            fix: 'Give the worker a queue of its own, or delete that key if nothing else uses it.',
+          });
+        });
         if (key === null) break;
         try {
           const fresh = await options.refresh(key);

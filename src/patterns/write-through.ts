@@ -3,6 +3,7 @@
 
 import type { Cluster, Redis } from 'iovalkey';
 import { errorMessage } from '../errors';
+import { ENTRY_MAX_CHARS, isWrongType, wrongTypeProblem, type ShapeCheck } from './entries';
 
 /** A record as the database has it, with the version its last write committed (0 before any write). */
 export interface Versioned<T extends Record<string, string>> {
@@ -34,7 +35,8 @@ export interface WriteThroughWrite<T extends Record<string, string>> {
 
 /**
  * How a read went: `hit`; `miss` (loaded and filled); `repaired` (a write's cache update had failed, so the
- * entry was reloaded from the database and replaced); `malformed` (the key held something else: replaced);
+ * entry was reloaded from the database and replaced); `malformed` (the key held something else: another
+ * type, a HASH without a whole-number version, one failing the caller's shape check or oversize: replaced);
  * `cache-error` (Valkey failed: the database answered).
  */
 export type WriteThroughReadOutcome = 'hit' | 'miss' | 'repaired' | 'malformed' | 'cache-error';
@@ -58,10 +60,14 @@ export interface WriteThrough {
     write: () => Promise<void>,
     load: () => Promise<Versioned<T> | null>,
   ): Promise<WriteThroughWrite<T>>;
-  /** Reads `key`; on a miss (or after a failed cache update) loads the record and stores it with its version. */
+  /**
+   * Reads `key`; on a miss (or after a failed cache update, or when the entry is malformed) loads the record
+   * and stores it with its version. `isValid` says what a usable record looks like (default: any fields).
+   */
   read<T extends Record<string, string>>(
     key: string,
     load: () => Promise<Versioned<T> | null>,
+    options?: { isValid?: ShapeCheck<T> },
   ): Promise<WriteThroughRead<T>>;
   /** Keys whose cache update failed and could not even be deleted: this process reloads them on their next read. */
   readonly pendingRepairs: ReadonlySet<string>;
@@ -73,13 +79,16 @@ export const VERSION_FIELD = '_version';
 /**
  * Replaces the HASH only when the new version is newer than the stored one, in one step on the server:
  * between a separate HGET and HSET another writer could slip in, and then the older record would win.
- * KEYS[1] entry · ARGV[1] version · ARGV[2] TTL seconds · ARGV[3..] field, value, ...
+ * A stored version that is not a number, or is the one a reader found in a malformed entry (ARGV[3]), does
+ * not count: that entry is replaced whatever version it claims.
+ * KEYS[1] entry · ARGV[1] version · ARGV[2] TTL seconds · ARGV[3] malformed version or '' · ARGV[4..] field, value, ...
  */
 const STORE_IF_NEWER = `
 local current = redis.call('HGET', KEYS[1], '${VERSION_FIELD}')
-if current and tonumber(current) >= tonumber(ARGV[1]) then return 0 end
+local stored = current and tonumber(current)
+if stored and current ~= ARGV[3] and stored >= tonumber(ARGV[1]) then return 0 end
 redis.call('DEL', KEYS[1])
-redis.call('HSET', KEYS[1], '${VERSION_FIELD}', ARGV[1], unpack(ARGV, 3))
+redis.call('HSET', KEYS[1], '${VERSION_FIELD}', ARGV[1], unpack(ARGV, 4))
 redis.call('EXPIRE', KEYS[1], ARGV[2])
 return 1`;
 
@@ -100,10 +109,16 @@ export function createWriteThrough(valkey: Redis | Cluster, options: WriteThroug
     throw new Error(`TTL must be a whole number of seconds > 0, got ${options.ttlSeconds}`);
   const pendingRepairs = new Set<string>();
 
-  async function store<T extends Record<string, string>>(key: string, record: Versioned<T>): Promise<boolean> {
+  /** Stores `record` unless a newer one is cached; `malformedVersion` is the version of an entry known to be bad. */
+  async function store<T extends Record<string, string>>(
+    key: string,
+    record: Versioned<T>,
+    malformedVersion = '',
+  ): Promise<boolean> {
     const fields = Object.entries(record.value).flat();
     if (Object.hasOwn(record.value, VERSION_FIELD)) throw new Error(`A record may not have a field "${VERSION_FIELD}"`);
-    const stored = await valkey.eval(STORE_IF_NEWER, 1, key, record.version, options.ttlSeconds, ...fields);
+    const ttl = options.ttlSeconds;
+    const stored = await valkey.eval(STORE_IF_NEWER, 1, key, record.version, ttl, malformedVersion, ...fields);
     return Number(stored) === 1;
   }
 
@@ -155,6 +170,7 @@ export function createWriteThrough(valkey: Redis | Cluster, options: WriteThroug
     async read<T extends Record<string, string>>(
       key: string,
       load: () => Promise<Versioned<T> | null>,
+      readOptions: { isValid?: ShapeCheck<T> } = {},
     ): Promise<WriteThroughRead<T>> {
       const started = performance.now();
       const done = (
@@ -170,10 +186,14 @@ export function createWriteThrough(valkey: Redis | Cluster, options: WriteThroug
         ...(problem ? { problem } : {}),
       });
 
-      const fill = async (outcome: WriteThroughReadOutcome, problem?: string): Promise<WriteThroughRead<T>> => {
+      const fill = async (
+        outcome: WriteThroughReadOutcome,
+        problem?: string,
+        malformedVersion?: string,
+      ): Promise<WriteThroughRead<T>> => {
         const record = await load();
         try {
-          if (record) await store(key, record);
+          if (record) await store(key, record, malformedVersion);
           if (outcome === 'malformed' || outcome === 'repaired') {
             if (!record) await valkey.del(key);
           }
@@ -190,18 +210,34 @@ export function createWriteThrough(valkey: Redis | Cluster, options: WriteThroug
       try {
         entry = await valkey.hgetall(key);
       } catch (error) {
-        const message = errorMessage(error);
-        if (/WRONGTYPE/.test(message)) {
+        if (isWrongType(error)) {
           await valkey.del(key).catch(() => undefined);
-          return fill('malformed', message);
+          return fill('malformed', wrongTypeProblem(error));
         }
-        return done('cache-error', await load(), `HGETALL failed: ${message}`);
+        return done('cache-error', await load(), `HGETALL failed: ${errorMessage(error)}`);
       }
+      if (Object.keys(entry).length === 0) return fill('miss');
       const version = entry[VERSION_FIELD];
-      if (version === undefined) return fill('miss');
       const value = { ...entry };
       delete value[VERSION_FIELD];
+      const problem = malformedEntry(entry, version, value, readOptions.isValid);
+      if (problem) return fill('malformed', problem, version ?? '');
       return done('hit', { value: value as T, version: Number(version) });
     },
   };
+}
+
+/** Why a cached HASH cannot be served as a record, or undefined when it can. */
+function malformedEntry<T>(
+  entry: Record<string, string>,
+  version: string | undefined,
+  value: Record<string, string>,
+  isValid: ShapeCheck<T> | undefined,
+): string | undefined {
+  const size = Object.entries(entry).reduce((sum, [field, text]) => sum + field.length + text.length, 0);
+  if (size > ENTRY_MAX_CHARS) return `entry is ${size} characters, over the ${ENTRY_MAX_CHARS} limit`;
+  if (version === undefined) return `entry has no ${VERSION_FIELD} field`;
+  if (!/^\d{1,15}$/.test(version)) return `entry's ${VERSION_FIELD} is not a whole number (${JSON.stringify(version)})`;
+  if (isValid && !isValid(value)) return 'entry does not have the expected shape';
+  return undefined;
 }

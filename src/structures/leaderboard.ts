@@ -3,6 +3,7 @@
 import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
 import { LabError } from '../errors';
+import { isWrongType } from '../patterns/entries';
 
 type Client = Redis | Cluster;
 
@@ -34,8 +35,20 @@ export interface Leaderboard {
  * reverse for ZREVRANGE (so between two airports with the same traffic, "ORD" comes before "JFK").
  */
 export function createLeaderboard(client: Client, key: string): Leaderboard {
+  // The board is the only copy of its scores: a key of another type is reported, never read as empty or replaced.
+  const onBoard = async <R>(work: () => Promise<R>): Promise<R> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (!isWrongType(error)) throw error;
+      throw new LabError({
+        what: `The leaderboard key ${key} holds a ${await client.type(key)}, not a sorted set`,
+        fix: 'Give the board a key of its own, or delete that key if nothing else uses it.',
+      });
+    }
+  };
   const ranked = async (stop: number): Promise<RankedEntry[]> => {
-    const flat = await client.zrevrange(key, 0, stop, 'WITHSCORES');
+    const flat = await onBoard(() => client.zrevrange(key, 0, stop, 'WITHSCORES'));
     const entries: RankedEntry[] = [];
     for (let i = 0; i < flat.length; i += 2) {
       entries.push({ rank: i / 2 + 1, member: flat[i]!, score: Number(flat[i + 1]) });
@@ -47,17 +60,18 @@ export function createLeaderboard(client: Client, key: string): Leaderboard {
     async setScores(scores) {
       const pairs = scores instanceof Map ? [...scores.entries()] : Object.entries(scores);
       if (pairs.length === 0) return;
-      await client.zadd(key, ...pairs.flatMap(([member, score]) => [score, member]));
+      await onBoard(() => client.zadd(key, ...pairs.flatMap(([member, score]) => [score, member])));
     },
     async increment(increments) {
       if (increments.length === 0) return [];
       const pipeline = client.pipeline();
       for (const [member, by] of increments) pipeline.zincrby(key, by, member);
-      const replies = (await pipeline.exec()) ?? [];
-      return replies.map(([error, score]) => {
-        if (error) throw error;
-        return Number(score);
-      });
+      return onBoard(async () =>
+        ((await pipeline.exec()) ?? []).map(([error, score]) => {
+          if (error) throw error;
+          return Number(score);
+        }),
+      );
     },
     async top(n) {
       if (!Number.isInteger(n) || n <= 0) {
@@ -67,10 +81,10 @@ export function createLeaderboard(client: Client, key: string): Leaderboard {
     },
     all: () => ranked(-1),
     async rankOf(member) {
-      const rank = await client.zrevrank(key, member);
+      const rank = await onBoard(() => client.zrevrank(key, member));
       return rank === null ? null : rank + 1;
     },
-    size: () => client.zcard(key),
+    size: () => onBoard(() => client.zcard(key)),
   };
 }
 

@@ -3,6 +3,7 @@
 import type { Cluster, Redis } from 'iovalkey';
 import { createHash, randomUUID } from 'node:crypto';
 import { LabError } from '../errors';
+import { isWrongType } from '../patterns/entries';
 
 /**
  * How seat labels map to bits. Seats are numbered row by row, left to right: in a six-abreast cabin
@@ -86,7 +87,8 @@ export type SeatOutcome = 'booked' | 'cancelled' | 'seat-taken' | 'not-booked' |
  * What the cache step did: `updated` (bit flipped, counters moved), `unchanged` (the bit already said so:
  * counters left alone, so a repeated update never counts twice), `absent` (no seat map cached yet: the
  * next read builds it from the database), `skipped` (no cache step: the database refused, or the drill),
- * `failed` (Valkey did not answer after the database took the change: the intent left behind gets it repaired).
+ * `failed` (Valkey did not answer, or the cached keys were damaged, after the database took the change: the
+ * intent left behind gets it repaired).
  */
 export type SeatCacheStep = 'updated' | 'unchanged' | 'absent' | 'skipped' | 'failed';
 
@@ -106,8 +108,10 @@ export interface SeatCounters {
 
 /**
  * How a read went: `hit` (the cache answered), `built` (keys were missing: built from the database),
- * `repaired` (an abandoned intent said the cache might disagree with the database: rebuilt from it),
- * `database` (the rebuild kept racing live writers: the database answered and the cache was left to them).
+ * `repaired` (an abandoned intent said the cache might disagree with the database, or the keys were damaged:
+ * another type, counters that are not numbers or do not add up, a seat map of the wrong size or disagreeing
+ * with the counters; rebuilt from the database), `database` (the rebuild kept racing live writers: the
+ * database answered and the cache was left to them).
  */
 export type SeatReadOutcome = 'hit' | 'built' | 'repaired' | 'database';
 
@@ -118,6 +122,8 @@ export interface SeatAvailability extends SeatCounters {
   /** Abandoned intents the read found (and cleared by rebuilding). */
   abandonedIntents: number;
   elapsedMs: number;
+  /** What was damaged in the cached keys, when the read repaired them. */
+  problem?: string;
 }
 
 export interface SeatInventoryOptions {
@@ -149,9 +155,9 @@ export interface SeatInventory {
   cancelSeat(seat: string, options?: { crashAfterCommit?: boolean }): Promise<SeatChange>;
   /** The counters, from the cache; builds or repairs it from the database first when needed. */
   availability(): Promise<SeatAvailability>;
-  /** Whether the cached seat map says the seat is booked (GETBIT). */
+  /** Whether the cached seat map says the seat is booked (a damaged map is rebuilt from the database first). */
   isBooked(seat: string): Promise<boolean>;
-  /** The booked seat labels according to the cached bitmap, in bit order. */
+  /** The booked seat labels according to the cached bitmap, in bit order (a damaged map is rebuilt first). */
   bookedSeats(): Promise<string[]>;
   /** Rebuilds the cached seats from the database unconditionally (e.g. at start-up). */
   rebuild(): Promise<SeatAvailability>;
@@ -166,6 +172,14 @@ export interface SeatInventory {
 
 /** KEYS: seats, seatmap, pending · ARGV: bit, 1 = book / 0 = cancel, intent. */
 const APPLY_CHANGE = `
+-- Damaged keys (another type, counters that are not numbers) are left for the next read to rebuild from the
+-- database, and the intent with them: a half-applied change would leave them worse.
+local seats = redis.call('TYPE', KEYS[1])['ok']
+local map = redis.call('TYPE', KEYS[2])['ok']
+if (seats ~= 'hash' and seats ~= 'none') or (map ~= 'string' and map ~= 'none') then return 'failed' end
+for _, value in ipairs(redis.call('HMGET', KEYS[1], 'version', 'booked_seats', 'available_seats')) do
+  if value and not string.match(value, '^%d+$') then return 'failed' end
+end
 redis.call('ZREM', KEYS[3], ARGV[3])
 if redis.call('HEXISTS', KEYS[1], 'total_seats') == 0 then
   -- No seat map cached yet. Bump the version anyway, so a rebuild that read the database before this
@@ -185,36 +199,62 @@ return 'updated'
 
 /** KEYS: seats, seatmap, pending · ARGV: expected version, capacity, intent count, intents..., booked bits... */
 const WRITE_REBUILD = `
-local current = redis.call('HGET', KEYS[1], 'version') or '0'
+local current = '0'
+if redis.call('TYPE', KEYS[1])['ok'] == 'hash' then current = redis.call('HGET', KEYS[1], 'version') or '0' end
 if current ~= ARGV[1] then return -1 end
 local capacity = tonumber(ARGV[2])
 local intents = tonumber(ARGV[3])
-redis.call('DEL', KEYS[2])
+-- Written whole: this also replaces keys of another type, stray fields and a version that is not a number.
+redis.call('DEL', KEYS[1], KEYS[2])
+if redis.call('TYPE', KEYS[3])['ok'] ~= 'zset' then redis.call('DEL', KEYS[3]) end
 redis.call('SETBIT', KEYS[2], capacity - 1, 0)
 local booked = 0
 for i = 4 + intents, #ARGV do
   redis.call('SETBIT', KEYS[2], tonumber(ARGV[i]), 1)
   booked = booked + 1
 end
-redis.call('HSET', KEYS[1], 'total_seats', capacity, 'booked_seats', booked, 'available_seats', capacity - booked)
+local version = 1
+if string.match(current, '^%d+$') and #current <= 15 then version = tonumber(current) + 1 end
+redis.call('HSET', KEYS[1], 'total_seats', capacity, 'booked_seats', booked, 'available_seats', capacity - booked,
+  'version', version)
 for i = 4, 3 + intents do redis.call('ZREM', KEYS[3], ARGV[i]) end
-return redis.call('HINCRBY', KEYS[1], 'version', 1)
+return version
 `;
 
 /**
- * KEYS: seats, seatmap, pending · ARGV: cutoff (ms). One consistent look: the counters, the intents started
- * before the cutoff, and whether the seat map exists. (A script, because on this client a MULTI or a pipeline
- * of three reads costs milliseconds more than one command.)
+ * KEYS: seats, seatmap, pending · ARGV: cutoff (ms), capacity. One consistent look: each key's type, the
+ * counters, the intents started before the cutoff, and the seat map's length, its set bits among the seats
+ * and past them. (A script, because on this client a MULTI or a pipeline of several reads costs milliseconds
+ * more than one command.)
  */
 const READ_STATE = `
-return {
-  redis.call('HGETALL', KEYS[1]),
-  redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[1]),
-  redis.call('EXISTS', KEYS[2])
-}
+local types = {}
+for i = 1, 3 do types[i] = redis.call('TYPE', KEYS[i])['ok'] end
+local hash, old, bytes, seatBits, allBits = {}, {}, 0, 0, 0
+if types[1] == 'hash' then hash = redis.call('HGETALL', KEYS[1]) end
+if types[3] == 'zset' then old = redis.call('ZRANGEBYSCORE', KEYS[3], '-inf', ARGV[1]) end
+if types[2] == 'string' then
+  bytes = redis.call('STRLEN', KEYS[2])
+  seatBits = redis.call('BITCOUNT', KEYS[2], 0, tonumber(ARGV[2]) - 1, 'BIT')
+  allBits = redis.call('BITCOUNT', KEYS[2])
+end
+return { hash, old, types, bytes, seatBits, allBits }
 `;
 
 type Valkey = Redis | Cluster;
+
+/** What one look at a flight's keys found (see READ_STATE). */
+interface SeatState {
+  hash: Record<string, string>;
+  /** Intents older than `settleMs`. */
+  old: string[];
+  /** Each key's TYPE (`none` when missing). */
+  types: { seats: string; seatmap: string; pending: string };
+  /** The seat map's length in bytes, its set bits among the seats and past the last seat. */
+  map: { bytes: number; seatBits: number; strayBits: number };
+}
+
+const WHOLE = /^\d{1,15}$/;
 
 const shaOf = new Map<string, string>();
 
@@ -262,6 +302,7 @@ export function createSeatInventory(valkey: Valkey, options: SeatInventoryOption
     });
   }
   const keyList = [keys.seats, keys.seatmap, keys.pending];
+  const mapBytes = Math.ceil(layout.capacity / 8);
 
   async function change(
     action: 'book' | 'cancel',
@@ -274,7 +315,11 @@ export function createSeatInventory(valkey: Valkey, options: SeatInventoryOption
     const label = seatLabel(layout, bit);
     // Each attempt has its own intent, so a loser clearing its own never clears the winner's.
     const intent = `${action}:${label}:${randomUUID()}`;
-    await valkey.zadd(keys.pending, Date.now(), intent);
+    await valkey.zadd(keys.pending, Date.now(), intent).catch(async (error: unknown) => {
+      if (!isWrongType(error)) throw error;
+      await read(false); // the pending key is of another type: rebuilding replaces it
+      return valkey.zadd(keys.pending, Date.now(), intent);
+    });
     const done = (outcome: SeatOutcome, cache: SeatCacheStep): SeatChange => ({
       outcome,
       seat: label,
@@ -305,16 +350,39 @@ export function createSeatInventory(valkey: Valkey, options: SeatInventoryOption
     }
   }
 
-  /** The counters, the intents older than `settleMs`, and whether the seat map exists: one script, one look. */
-  async function snapshot(): Promise<{ hash: Record<string, string>; old: string[]; hasMap: boolean }> {
-    const [flat, old, exists] = (await runScript(valkey, READ_STATE, keyList, [Date.now() - settleMs])) as [
-      string[],
-      string[],
-      number,
-    ];
+  /** Everything a read judges the cache by, in one script: one consistent look. */
+  async function snapshot(): Promise<SeatState> {
+    const [flat, old, types, bytes, seatBits, allBits] = (await runScript(valkey, READ_STATE, keyList, [
+      Date.now() - settleMs,
+      layout.capacity,
+    ])) as [string[], string[], string[], number, number, number];
     const hash: Record<string, string> = {};
     for (let i = 0; i < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
-    return { hash, old, hasMap: exists === 1 };
+    const [seats, seatmap, pending] = types as [string, string, string];
+    return { hash, old, types: { seats, seatmap, pending }, map: { bytes, seatBits, strayBits: allBits - seatBits } };
+  }
+
+  /** Why the cached keys cannot be trusted, or undefined when they can (or are simply not built yet). */
+  function damage({ hash, types, map }: SeatState): string | undefined {
+    const expected = { seats: 'hash', seatmap: 'string', pending: 'zset' } as const;
+    for (const name of ['seats', 'seatmap', 'pending'] as const) {
+      if (types[name] !== 'none' && types[name] !== expected[name])
+        return `${keys[name]} is a ${types[name]}, not a ${expected[name] === 'string' ? 'bitmap' : expected[name]}`;
+    }
+    if (hash.version !== undefined && !WHOLE.test(hash.version))
+      return `the version ${JSON.stringify(hash.version)} is not a whole number`;
+    if (hash.total_seats === undefined) return undefined; // not built yet
+    const counters = [hash.total_seats, hash.booked_seats, hash.available_seats];
+    if (!counters.every((value) => value !== undefined && WHOLE.test(value)))
+      return `the counters are not whole numbers (${JSON.stringify(counters)})`;
+    const [total, booked, available] = counters.map(Number) as [number, number, number];
+    if (total !== layout.capacity || booked + available !== total)
+      return `the counters (total ${total}, booked ${booked}, available ${available}) do not add up to ${layout.capacity} seats`;
+    if (types.seatmap !== 'string') return undefined; // not built yet
+    if (map.bytes !== mapBytes) return `the seat map is ${map.bytes} bytes, not ${mapBytes}`;
+    if (map.strayBits > 0) return `the seat map marks ${map.strayBits} bits past the last seat`;
+    if (map.seatBits !== booked) return `the seat map marks ${map.seatBits} seats, the counters ${booked}`;
+    return undefined;
   }
 
   function countersOf(hash: Record<string, string>): SeatCounters & { version: number } {
@@ -352,28 +420,72 @@ export function createSeatInventory(valkey: Valkey, options: SeatInventoryOption
     const started = performance.now();
     let abandoned = 0;
     let outcome: SeatReadOutcome = 'hit';
+    let problem: string | undefined;
+    const answer = (counters: SeatCounters & { version: number }): SeatAvailability => ({
+      outcome,
+      ...counters,
+      abandonedIntents: abandoned,
+      elapsedMs: performance.now() - started,
+      ...(problem ? { problem } : {}),
+    });
     for (let attempt = 0; attempt < attempts; attempt++) {
-      const { hash, old, hasMap } = await snapshot();
-      const complete = hash.total_seats !== undefined && hasMap;
-      if (!force && complete && old.length === 0) {
-        return { outcome, ...countersOf(hash), abandonedIntents: abandoned, elapsedMs: performance.now() - started };
-      }
-      if (outcome === 'hit') outcome = !complete ? 'built' : old.length > 0 ? 'repaired' : 'built';
+      const state = await snapshot();
+      const { hash, old, types } = state;
+      const damaged = damage(state);
+      const complete = !damaged && hash.total_seats !== undefined && types.seatmap === 'string';
+      if (!force && complete && old.length === 0) return answer(countersOf(hash));
+      if (outcome === 'hit') outcome = damaged || (complete && old.length > 0) ? 'repaired' : 'built';
+      problem ??= damaged;
       abandoned = Math.max(abandoned, old.length);
-      const rebuilt = await rebuildFrom(hash.version ?? '0', old);
-      if (rebuilt) return { outcome, ...rebuilt, abandonedIntents: abandoned, elapsedMs: performance.now() - started };
+      const rebuilt = await rebuildFrom(types.seats === 'hash' ? (hash.version ?? '0') : '0', old);
+      if (rebuilt) return answer(rebuilt);
       force = false; // someone else wrote meanwhile: look again before rebuilding again
     }
     const booked = (await store.bookedSeats()).length;
-    return {
-      outcome: 'database',
+    outcome = 'database';
+    return answer({
       total_seats: layout.capacity,
       booked_seats: booked,
       available_seats: layout.capacity - booked,
       version: -1,
-      abandonedIntents: abandoned,
-      elapsedMs: performance.now() - started,
-    };
+    });
+  }
+
+  /** The cached seat map's bytes (empty when there is none), or null when it is not a seat map of this layout. */
+  async function cachedMap(): Promise<Buffer | null> {
+    let bytes: Buffer | null;
+    try {
+      bytes = await valkey.getBuffer(keys.seatmap);
+    } catch (error) {
+      if (isWrongType(error)) return null;
+      throw error;
+    }
+    if (bytes === null) return Buffer.alloc(0);
+    if (bytes.length !== mapBytes) return null;
+    const lastByteBits = layout.capacity % 8;
+    const stray = lastByteBits === 0 ? 0 : bytes[mapBytes - 1]! & (0xff >> lastByteBits);
+    return stray === 0 ? bytes : null;
+  }
+
+  /** The booked seats by the cached bitmap; a damaged map is rebuilt from the database first. */
+  async function mapSeats(): Promise<string[]> {
+    let bytes = await cachedMap();
+    if (bytes === null) {
+      await read(false);
+      bytes = await cachedMap();
+    }
+    if (bytes === null) {
+      throw new LabError({
+        what: `The seat map ${keys.seatmap} is damaged and could not be rebuilt`,
+        fix: 'Call rebuild() while no bookings are running.',
+      });
+    }
+    const seats: string[] = [];
+    for (let bit = 0; bit < layout.capacity; bit++) {
+      const byte = bytes[bit >> 3] ?? 0;
+      if (byte & (0x80 >> (bit & 7))) seats.push(seatLabel(layout, bit)); // bit 0 is the byte's highest bit
+    }
+    return seats;
   }
 
   return {
@@ -398,17 +510,9 @@ export function createSeatInventory(valkey: Valkey, options: SeatInventoryOption
     availability: () => read(false),
     rebuild: () => read(true),
     async isBooked(seat) {
-      return (await valkey.getbit(keys.seatmap, seatBit(layout, seat))) === 1;
+      return (await mapSeats()).includes(seatLabel(layout, seatBit(layout, seat)));
     },
-    async bookedSeats() {
-      const bytes = (await valkey.getBuffer(keys.seatmap)) ?? Buffer.alloc(0);
-      const seats: string[] = [];
-      for (let bit = 0; bit < layout.capacity; bit++) {
-        const byte = bytes[bit >> 3] ?? 0;
-        if (byte & (0x80 >> (bit & 7))) seats.push(seatLabel(layout, bit)); // bit 0 is the byte's highest bit
-      }
-      return seats;
-    },
+    bookedSeats: mapSeats,
     async clear() {
       await valkey.del(...keyList);
     },

@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
 import { LabError } from '../errors';
+import { ENTRY_MAX_CHARS, isWrongType, wrongTypeProblem } from '../patterns/entries';
 
 type Client = Redis | Cluster;
 
@@ -22,6 +23,11 @@ export interface SessionRead {
   fields: Record<string, string>;
   /** Seconds left after this access (the expiry restarted), or -2 when not found. */
   ttlSeconds: number;
+  /**
+   * Why a key under this session's name was not a session (not a hash, or absurdly large): it was removed,
+   * and the read is not found, as for any unknown session.
+   */
+  problem?: string;
 }
 
 export interface SessionStore {
@@ -89,7 +95,18 @@ export function createSessionStore(client: Client, options: SessionStoreOptions 
     async read(id) {
       const key = keyOf(id);
       const replies = await client.multi().hgetall(key).expire(key, ttlSeconds).ttl(key).exec();
-      const fields = (replies?.[0]?.[1] ?? {}) as Record<string, string>;
+      const [error, hash] = replies?.[0] ?? [null, {}];
+      if (error && !isWrongType(error)) throw error;
+      const fields = (hash ?? {}) as Record<string, string>;
+      const size = Object.entries(fields).reduce((sum, [field, value]) => sum + field.length + value.length, 0);
+      let problem: string | undefined;
+      if (error) problem = wrongTypeProblem(error);
+      else if (size > ENTRY_MAX_CHARS) problem = `the session is ${size} characters, over the ${ENTRY_MAX_CHARS} limit`;
+      if (problem) {
+        // Whatever it is, it is not a session this store wrote: no one may log in with it.
+        await client.del(key);
+        return { found: false, fields: {}, ttlSeconds: -2, problem };
+      }
       const ttl = Number(replies?.[2]?.[1] ?? -2);
       return { found: Object.keys(fields).length > 0, fields, ttlSeconds: ttl };
     },

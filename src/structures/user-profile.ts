@@ -1,6 +1,7 @@
 // A user's profile summary (HASH) and frequent routes (ZSET), computed from their flights.
 
 import type { Cluster, Redis } from 'iovalkey';
+import { ENTRY_MAX_CHARS, isWrongType, wrongTypeProblem, type EntryCheck } from '../patterns/entries';
 
 /** One flight of a user, as `userTravelRows` returns it. */
 export interface TravelRow {
@@ -98,4 +99,79 @@ export async function storeProfile(
     .hset(keys.profile, { ...summary });
   if (routes.length > 0) tx.zadd(keys.routes, ...routes.flatMap((r) => [r.flights, r.route]));
   await tx.expire(keys.profile, ttlSeconds).expire(keys.routes, ttlSeconds).exec();
+}
+
+/** A user's cached profile: the summary HASH and the frequent routes ZSET, most frequent first. */
+export interface CachedProfile {
+  summary: ProfileSummary;
+  routes: Array<{ route: string; flights: number }>;
+}
+
+/**
+ * How a profile read went: `hit`; `miss` (computed and stored); `malformed` (the keys held something that is
+ * not a profile this lab stores: another type, missing or non-numeric fields, routes that do not add up to
+ * the flights, oversize; computed and replaced).
+ */
+export interface ProfileRead extends CachedProfile {
+  outcome: 'hit' | 'miss' | 'malformed';
+  elapsedMs: number;
+  problem?: string;
+}
+
+/**
+ * Reads a profile (HGETALL and ZREVRANGE in one MULTI); when the keys are missing or damaged, computes it
+ * with `load` and stores it with `storeProfile`, which replaces both keys whatever they held.
+ */
+export async function readProfile(
+  valkey: Redis | Cluster,
+  keys: { profile: string; routes: string },
+  ttlSeconds: number,
+  load: () => Promise<CachedProfile>,
+): Promise<ProfileRead> {
+  const started = performance.now();
+  const replies = await valkey.multi().hgetall(keys.profile).zrevrange(keys.routes, 0, -1, 'WITHSCORES').exec();
+  const [hash, routes] = (replies ?? []).map(([error, reply]) => (error ? error : reply));
+  const failed = [hash, routes].find((reply) => reply instanceof Error);
+  if (failed && !isWrongType(failed)) throw failed;
+  let problem: string | undefined;
+  if (failed) {
+    problem = wrongTypeProblem(failed);
+  } else {
+    const cached = profileFrom(hash as Record<string, string>, routes as string[]);
+    if (cached?.ok) return { ...cached.value, outcome: 'hit', elapsedMs: performance.now() - started };
+    problem = cached?.problem;
+  }
+  const fresh = await load();
+  await storeProfile(valkey, keys, fresh.summary, fresh.routes, ttlSeconds);
+  return {
+    ...fresh,
+    ...(problem ? { outcome: 'malformed', problem } : { outcome: 'miss' }),
+    elapsedMs: performance.now() - started,
+  };
+}
+
+const PROFILE_FIELDS = ['total_flights', 'flown_flights', 'miles_flown', 'favorite_airline', 'total_spent', 'status'];
+const WHOLE = /^\d{1,15}$/;
+
+/** A profile from what HGETALL and ZREVRANGE returned: null when both keys are missing, else usable or why not. */
+function profileFrom(hash: Record<string, string>, flat: string[]): EntryCheck<CachedProfile> | null {
+  if (Object.keys(hash).length === 0 && flat.length === 0) return null;
+  const bad = (problem: string) => ({ ok: false as const, problem });
+  const size = [...Object.entries(hash).flat(), ...flat].reduce((sum, text) => sum + text.length, 0);
+  if (size > ENTRY_MAX_CHARS) return bad(`profile is ${size} characters, over the ${ENTRY_MAX_CHARS} limit`);
+  const missing = PROFILE_FIELDS.filter((field) => hash[field] === undefined);
+  if (missing.length > 0) return bad(`profile lacks ${missing.join(', ')}`);
+  const counts = [hash.total_flights!, hash.flown_flights!, hash.miles_flown!];
+  if (!counts.every((count) => WHOLE.test(count)) || !/^\d+\.\d\d$/.test(hash.total_spent!))
+    return bad('profile has counts or an amount that are not numbers');
+  if (!STATUS_TIERS.some((tier) => tier.status === hash.status)) return bad(`unknown status "${hash.status}"`);
+  const routes: Array<{ route: string; flights: number }> = [];
+  for (let i = 0; i + 1 < flat.length; i += 2) routes.push({ route: flat[i]!, flights: Number(flat[i + 1]) });
+  const flights = routes.reduce((sum, r) => sum + r.flights, 0);
+  if (!routes.every((r) => Number.isInteger(r.flights) && r.flights > 0) || flights !== Number(hash.total_flights))
+    return bad(`routes count ${flights} flights, the profile ${hash.total_flights}`);
+  const summary = Object.fromEntries(PROFILE_FIELDS.map((field) => [field, hash[field]!])) as unknown as ProfileSummary;
+  // routeCounts' order (ties by route), so a hit and a miss return the same list.
+  routes.sort((a, b) => b.flights - a.flights || a.route.localeCompare(b.route));
+  return { ok: true, value: { summary, routes } };
 }
