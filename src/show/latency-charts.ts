@@ -115,37 +115,14 @@ export function percentileChart(series: readonly PercentileSeries[], options: Pe
     series.map((s) => s.name),
     'percentile chart',
   );
-  const names = series.map((s) => s.name);
-  const percentiles = ['p50', 'p95', 'p99'] as const;
-  const values = series.flatMap((s) =>
-    percentiles.map((p) => ({ series: s.name, percentile: p, ms: s[p], label: formatMs(s[p]) })),
-  );
   const log = options.scale === 'log';
   return {
-    ...chartFrame(options, {
-      title: 'Latency percentiles',
-      subtitle: `p50: the typical run · p95, p99: the slow tail${log ? ' · log scale' : ''}`,
-      width: 480,
-      height: 260,
-    }),
-    data: { values },
-    encoding: {
-      x: { field: 'percentile', type: 'ordinal', sort: [...percentiles], axis: { title: null, labelAngle: 0 } },
-      y: {
-        field: 'ms',
-        type: 'quantitative',
-        scale: log ? { type: 'log' } : { zero: true },
-        axis: { title: `latency (ms${log ? ', log scale' : ''})`, format: '~g' },
-      },
-      color: { field: 'series', type: 'nominal', title: null, scale: { domain: names }, sort: names },
-    },
-    layer: [
-      { mark: { type: 'line', point: { filled: true, size: 60 }, strokeWidth: 2 } },
-      {
-        mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10 },
-        encoding: { text: { field: 'label' } },
-      },
-    ],
+    ...chartFrame(options, { ...percentileTitles(log), width: 480, height: 260 }),
+    data: { values: series.flatMap((s) => percentileRows(s)) },
+    ...percentilePlot(
+      series.map((s) => s.name),
+      log,
+    ),
   };
 }
 
@@ -170,45 +147,57 @@ export function groupedPercentileChart(
     groups.map((g) => g.name),
     'grouped percentile chart',
   );
-  const sides = [...new Set(groups.flatMap((g) => g.series.map((s) => s.name)))];
-  const percentiles = ['p50', 'p95', 'p99'] as const;
-  const values = groups.flatMap((g) =>
-    g.series.flatMap((s) =>
-      percentiles.map((p) => ({ group: g.name, side: s.name, percentile: p, ms: s[p], label: formatMs(s[p]) })),
-    ),
-  );
   const log = options.scale === 'log';
-  const { width, height, ...frame } = chartFrame(options, {
-    title: 'Latency percentiles',
-    subtitle: `p50: the typical run · p95, p99: the slow tail${log ? ' · log scale' : ''}`,
-    width: 150,
-    height: 240,
-  });
+  const { width, height, ...frame } = chartFrame(options, { ...percentileTitles(log), width: 150, height: 240 });
   return {
     ...frame,
-    data: { values },
-    facet: {
-      column: { field: 'group', type: 'nominal', sort: groups.map((g) => g.name), title: null },
-    },
+    data: { values: groups.flatMap((g) => g.series.flatMap((s) => percentileRows(s, g.name))) },
+    facet: { column: { field: 'group', type: 'nominal', sort: groups.map((g) => g.name), title: null } },
     spec: {
       width,
       height,
-      encoding: {
-        x: { field: 'percentile', type: 'ordinal', sort: [...percentiles], axis: { title: null, labelAngle: 0 } },
-        y: {
-          field: 'ms',
-          type: 'quantitative',
-          scale: log ? { type: 'log' } : { zero: true },
-          axis: { title: `latency (ms${log ? ', log scale' : ''})`, format: '~g' },
-        },
-        color: { field: 'side', type: 'nominal', title: null, scale: { domain: sides }, sort: sides },
-      },
-      layer: [
-        { mark: { type: 'line', point: { filled: true, size: 50 }, strokeWidth: 2 } },
-        { mark: { type: 'text', align: 'left', dx: 6, dy: -7, fontSize: 10 }, encoding: { text: { field: 'label' } } },
-      ],
+      ...percentilePlot([...new Set(groups.flatMap((g) => g.series.map((s) => s.name)))], log),
     },
   } as ChartSpec;
+}
+
+const PERCENTILES = ['p50', 'p95', 'p99'] as const;
+
+function percentileTitles(log: boolean): { title: string; subtitle: string } {
+  return {
+    title: 'Latency percentiles',
+    subtitle: `p50: the typical run · p95, p99: the slow tail${log ? ' · log scale' : ''}`,
+  };
+}
+
+function percentileRows(s: PercentileSeries, group?: string): Array<Record<string, unknown>> {
+  return PERCENTILES.map((p) => ({
+    ...(group === undefined ? {} : { group }),
+    series: s.name,
+    percentile: p,
+    ms: s[p],
+    label: formatMs(s[p]),
+  }));
+}
+
+/** Points joined by a line per series, each labelled with its value; no bars, whose length on a log axis means nothing. */
+function percentilePlot(names: readonly string[], log: boolean): Pick<ChartSpec, 'encoding' | 'layer'> {
+  return {
+    encoding: {
+      x: { field: 'percentile', type: 'ordinal', sort: [...PERCENTILES], axis: { title: null, labelAngle: 0 } },
+      y: {
+        field: 'ms',
+        type: 'quantitative',
+        scale: log ? { type: 'log' } : { zero: true },
+        axis: { title: `latency (ms${log ? ', log scale' : ''})`, format: '~g' },
+      },
+      color: { field: 'series', type: 'nominal', title: null, scale: { domain: [...names] }, sort: [...names] },
+    },
+    layer: [
+      { mark: { type: 'line', point: { filled: true, size: 60 }, strokeWidth: 2 } },
+      { mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10 }, encoding: { text: { field: 'label' } } },
+    ],
+  };
 }
 
 interface BinRow {
