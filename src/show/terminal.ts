@@ -71,8 +71,8 @@ function valkeyCommand(config: LabConfig): TerminalCommand | undefined {
   if (db && db !== '0') words.push('-n', db);
   const kept =
     config.valkey.source === 'managed'
-      ? 'as LAB_VALKEY_PASSWORD in .env (set-up generated it)'
-      : 'inside VALKEY_URL in .env (or the environment)';
+      ? 'LAB_VALKEY_PASSWORD in .env, which set-up generated'
+      : 'the one inside VALKEY_URL (in .env or the environment)';
   if (url.password) words.push('--askpass');
   const where =
     config.valkey.source === 'managed' ? 'the Valkey set-up started for the lab' : 'the Valkey of VALKEY_URL';
@@ -82,7 +82,7 @@ function valkeyCommand(config: LabConfig): TerminalCommand | undefined {
     note:
       `${where}; ` +
       (url.password
-        ? `--askpass asks for the password, which is kept ${kept} (or put it in REDISCLI_AUTH and leave --askpass out)`
+        ? `--askpass asks for the password, ${kept}; or put it in REDISCLI_AUTH and leave out --askpass`
         : 'no password is set') +
       `; the lab's keys start with ${config.valkey.keyPrefix}`,
   };
