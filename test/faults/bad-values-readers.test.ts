@@ -20,19 +20,7 @@ import { createRefreshWorker, enqueueRefresh } from '../../src/patterns/warming'
 import { createLeaderboard } from '../../src/structures/leaderboard';
 import { createSessionStore, newSessionId } from '../../src/structures/sessions';
 import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
-
-/** Entries no JSON reader may trust: `good` is a valid entry, `shape` valid JSON of another shape. */
-function badJson(good: string, shape: unknown, oversize: unknown): Array<[string, string | Buffer]> {
-  return [
-    ['garbage bytes', Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x7b])],
-    ['not JSON', 'hello, world'],
-    ['truncated JSON', good.slice(0, good.length - 7)],
-    ['truncated to one byte', good.slice(0, 1)],
-    ['JSON of another shape', JSON.stringify(shape)],
-    ['an empty string', ''],
-    ['oversize', JSON.stringify(oversize)],
-  ];
-}
+import { badJson, type BadEntry } from '../support/bad-entries';
 
 // A user's last flights (notebook 03's history rows), as the tags and the stampede readers cache them.
 interface HistoryRow extends Record<string, unknown> {
@@ -52,7 +40,7 @@ const hugeHistory = [{ ...history[0]!, seat: 'x'.repeat(CACHE_ASIDE_MAX_CHARS) }
 const HISTORY_BAD = [
   ...badJson(historyJson, { flightno: 'AA123' }, hugeHistory),
   ['rows missing a column', '[{"flightno":"AA123"}]'],
-] as Array<[string, string | Buffer]>;
+] as BadEntry[];
 
 describe('bad cache entries under every reader', () => {
   let server: PrivateValkey;

@@ -7,6 +7,7 @@ import type Redis from 'iovalkey';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { CACHE_ASIDE_MAX_CHARS, createCacheAside, rowsWithColumns } from '../../src/patterns/cache-aside';
 import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
+import { badJson, type BadEntry } from '../support/bad-entries';
 
 interface Flight extends Record<string, unknown> {
   flight_id: number;
@@ -19,16 +20,10 @@ const rows: Flight[] = [
 const isFlights = rowsWithColumns<Flight>(['flight_id', 'flightno']);
 const good = JSON.stringify(rows);
 
-const BAD_ENTRIES: Array<[string, string | Buffer]> = [
-  ['garbage bytes', Buffer.from([0xff, 0xfe, 0x00, 0x81, 0x7b])],
-  ['not JSON', 'hello, world'],
-  ['truncated JSON', good.slice(0, good.length - 7)],
-  ['truncated to one byte', good.slice(0, 1)],
-  ['JSON of another shape', JSON.stringify({ flight_id: 1 })],
+const BAD_ENTRIES = [
+  ...badJson(good, { flight_id: 1 }, [{ flight_id: 1, flightno: 'x'.repeat(CACHE_ASIDE_MAX_CHARS) }]),
   ['rows missing a column', JSON.stringify([{ flight_id: 1 }])],
-  ['an empty string', ''],
-  ['oversize', JSON.stringify([{ flight_id: 1, flightno: 'x'.repeat(CACHE_ASIDE_MAX_CHARS) }])],
-];
+] as BadEntry[];
 
 describe('bad cache entries are misses that get replaced', () => {
   let server: PrivateValkey;
