@@ -14,7 +14,7 @@ describe('runEvictionWorkload on a tiny private server', () => {
   const small = { keys: 3_000, warmupRequests: 3_000, requests: 6_000, valueBytes: 200 };
 
   beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-eviction-')) });
+    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-eviction-')), removeDir: true });
     baseline = await baselineMemory(server);
     // Room for roughly a fifth of the keys: every policy must choose.
     for (const policy of EVICTION_POLICIES) {

@@ -20,7 +20,7 @@ describe('memory per representation', () => {
   let server: PrivateValkey;
   let valkey: Redis;
   beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-memory-')) });
+    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-memory-')), removeDir: true });
     valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
   });
   afterAll(async () => {

@@ -26,6 +26,7 @@ describe('the memory alert in Lua', () => {
   beforeAll(async () => {
     server = await startPrivateValkey({
       dir: mkdtempSync(path.join(tmpdir(), 'lab-alert-')),
+      removeDir: true,
       config: { maxmemory: '3mb', 'maxmemory-policy': 'noeviction' },
     });
     valkey = await connectValkeyUrl(server.url);
@@ -50,7 +51,10 @@ describe('the memory alert in Lua', () => {
   });
 
   it('says NO-LIMIT on a server without maxmemory, instead of alerting', async () => {
-    const other = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-alert-nolimit-')) });
+    const other = await startPrivateValkey({
+      dir: mkdtempSync(path.join(tmpdir(), 'lab-alert-nolimit-')),
+      removeDir: true,
+    });
     const client = await connectValkeyUrl(other.url);
     try {
       expect((await checkMemoryAlert(client)).status).toBe('NO-LIMIT');
@@ -68,6 +72,7 @@ describe('slow commands and the latency monitor', () => {
   beforeAll(async () => {
     server = await startPrivateValkey({
       dir: mkdtempSync(path.join(tmpdir(), 'lab-slow-')),
+      removeDir: true,
       config: { 'latency-monitor-threshold': '20', 'slowlog-log-slower-than': '10000' },
     });
     valkey = await connectValkeyUrl(server.url);
@@ -100,7 +105,7 @@ describe('slow commands and the latency monitor', () => {
 
 describe('watchServer', () => {
   it('samples INFO and PING while a cache workload runs: every GET counted as a hit or a miss, memory grows', async () => {
-    const server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-watch-')) });
+    const server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-watch-')), removeDir: true });
     const probe = await connectValkeyUrl(server.url);
     const load = await connectValkeyUrl(server.url);
     try {

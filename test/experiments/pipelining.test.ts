@@ -23,7 +23,10 @@ describe('parseBenchmarkOutput', () => {
 
 describe('on a private server', () => {
   it('sends every command at each batch size, and valkey-benchmark reports GET and SET', async () => {
-    const server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-pipeline-')) });
+    const server = await startPrivateValkey({
+      dir: mkdtempSync(path.join(tmpdir(), 'lab-pipeline-')),
+      removeDir: true,
+    });
     const valkey = await connectValkeyUrl(server.url);
     try {
       await valkey.set('k', 'v');

@@ -46,6 +46,7 @@ describe('Valkey checks on a private server', () => {
   it('are ok on a fresh server; memory, slow commands and hit ratio fail once the problem is made', async () => {
     const server = await startPrivateValkey({
       dir: mkdtempSync(path.join(tmpdir(), 'lab-troubleshoot-')),
+      removeDir: true,
       config: { maxmemory: '2mb', 'maxmemory-policy': 'allkeys-lru', 'slowlog-log-slower-than': '10000' },
     });
     const valkey = await connectValkeyUrl(server.url);

@@ -33,7 +33,10 @@ describe('stampede over several expiries, rebuilt from the database', () => {
   beforeAll(async () => {
     sql = await connectSql(testConfig(), 'postgres');
     await ensureTinyDataset(sql);
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-stampede-faults-')) });
+    server = await startPrivateValkey({
+      dir: mkdtempSync(path.join(tmpdir(), 'lab-stampede-faults-')),
+      removeDir: true,
+    });
     valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
   }, 120_000);
   afterAll(async () => {

@@ -108,7 +108,7 @@ describe('workloads on a private Valkey (nobody else’s traffic counts)', () =>
   let server: PrivateValkey;
   let valkey: ValkeyClient;
   beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-workloads-')) });
+    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-workloads-')), removeDir: true });
     valkey = await connectValkeyUrl(server.url, { keyPrefix: 'bench:' });
   });
   afterAll(async () => {

@@ -13,7 +13,7 @@ describe('near cache kept coherent by CLIENT TRACKING', () => {
   let near: NearCache;
 
   beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-near-cache-')) });
+    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-near-cache-')), removeDir: true });
     valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
     other = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
     near = await createNearCache(valkey);

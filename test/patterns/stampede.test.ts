@@ -91,7 +91,7 @@ describe('stampede strategies on a real Valkey', () => {
   const burst = <T>(n: number, read: () => Promise<T>) => Promise.all(Array.from({ length: n }, read));
 
   beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-stampede-')) });
+    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-stampede-')), removeDir: true });
     valkey = await connectValkeyUrl(server.url, { keyPrefix: PREFIX });
   });
   afterAll(async () => {

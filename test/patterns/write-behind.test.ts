@@ -54,7 +54,7 @@ describe('durable write-behind', () => {
     });
 
   beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-write-behind-')) });
+    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-write-behind-')), removeDir: true });
     valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
     sql = await connectSql(testConfig(), 'postgres');
     await ensurePart4Tables(sql);

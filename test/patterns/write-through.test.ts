@@ -23,7 +23,7 @@ describe.each(ENGINE_KINDS)('write-through on %s', (kind: EngineKind) => {
   const dbName = async (): Promise<string> => (await load())!.value.name ?? '';
 
   beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-write-through-')) });
+    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-write-through-')), removeDir: true });
     valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
     sql = await connectSql(testConfig(), kind);
     await ensureTinyDataset(sql);

@@ -9,7 +9,7 @@ import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey 
 
 /**
  * Registers hooks in the calling scope: before its tests, start a private Valkey (data in a temporary
- * folder named after `name`) and hand `connected` a client with the `lab:` prefix; before each test,
+ * folder named after `name`, removed when it stops) and hand `connected` a client with the `lab:` prefix; before each test,
  * delete the lab's keys (unless `clearKeys` is false); after the tests, disconnect and stop the server.
  */
 export function usePrivateValkey(
@@ -20,7 +20,7 @@ export function usePrivateValkey(
   let server: PrivateValkey | undefined;
   let valkey: Redis | undefined;
   beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), `lab-${name}-`)) });
+    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), `lab-${name}-`)), removeDir: true });
     valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
     connected(valkey, server);
   });

@@ -59,7 +59,7 @@ describe('INFO parsing', () => {
 describe('a private Valkey the lab starts', () => {
   let server: PrivateValkey;
   beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-valkey-')) });
+    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), 'lab-valkey-')), removeDir: true });
   });
   afterAll(async () => server?.stop());
 
