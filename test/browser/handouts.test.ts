@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig, projectRoot } from '../../src/config';
 import { labSecrets, writeHandouts, type RunSummary } from '../../scripts/lib/handouts';
 import { REQUIRED, chartsOnPage, chromiumMissing, launchChromium, openOffline, saveScreenshot } from './browser';
+import { scratchDir } from '../support/scratch';
 
 const root = projectRoot();
 const missing = chromiumMissing();
@@ -38,7 +38,7 @@ describe.skipIf(missing !== null)('handouts in Chromium, offline', () => {
   });
 
   it('the offline harness notices a page that reaches out (a network script, a local stylesheet, an image)', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'lab-browser-'));
+    const dir = scratchDir('browser');
     const file = path.join(dir, 'reaches-out.html');
     writeFileSync(
       file,
@@ -55,7 +55,7 @@ describe.skipIf(missing !== null)('handouts in Chromium, offline', () => {
   });
 
   describe('from a recorded run (test/fixtures/handouts)', () => {
-    const to = mkdtempSync(path.join(tmpdir(), 'lab-handouts-'));
+    const to = scratchDir('handouts');
     const { index, entries } = writeHandouts({
       from: path.join(root, 'test', 'fixtures', 'handouts'),
       to,

@@ -1,13 +1,13 @@
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { DEFAULTS, describeConfig, loadConfig, maskUrl } from '../../src/config';
 import { LabError } from '../../src/errors';
+import { scratchDir } from '../support/scratch';
 
 /** A project root of its own, with an optional .env, so the real one never leaks in. */
 function rootWith(dotEnv?: string): string {
-  const root = mkdtempSync(path.join(tmpdir(), 'lab-config-'));
+  const root = scratchDir('config');
   if (dotEnv !== undefined) writeFileSync(path.join(root, '.env'), dotEnv);
   return root;
 }

@@ -1,11 +1,11 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, projectRoot } from '../../src/config';
 import { LabError } from '../../src/errors';
 import { labSecrets, maskSecrets, sanitizeMarkup, tableRows, writeHandouts } from '../../scripts/lib/handouts';
 import { renderInline, renderMarkdown } from '../../scripts/lib/markdown';
+import { scratchDir } from '../support/scratch';
 
 const root = projectRoot();
 const fixture = path.join(root, 'test', 'fixtures', 'handouts');
@@ -61,19 +61,19 @@ describe('what a handout may contain', () => {
   });
 
   it('refuses a password too short to mask reliably', () => {
-    const to = mkdtempSync(path.join(tmpdir(), 'lab-handouts-'));
+    const to = scratchDir('handouts');
     expect(() => writeHandouts({ from: fixture, to, secrets: ['ab'] })).toThrow(LabError);
   });
 
   it('refuses to empty a folder that holds anything but earlier handouts', () => {
-    const other = mkdtempSync(path.join(tmpdir(), 'lab-handouts-'));
+    const other = scratchDir('handouts');
     writeFileSync(path.join(other, 'notes.txt'), 'mine');
     expect(() => writeHandouts({ from: fixture, to: other, secrets: [] })).toThrow(/Refusing to write handouts/);
     expect(readFileSync(path.join(other, 'notes.txt'), 'utf8')).toBe('mine');
   });
 
   it('replaces the handouts of an earlier run, so none is left looking current', () => {
-    const to = mkdtempSync(path.join(tmpdir(), 'lab-handouts-'));
+    const to = scratchDir('handouts');
     writeHandouts({ from: fixture, to, secrets: [] });
     writeFileSync(path.join(to, 'mysql', '09-old.html'), 'an earlier run');
     writeHandouts({ from: fixture, to, secrets: [] });
@@ -82,13 +82,13 @@ describe('what a handout may contain', () => {
   });
 
   it('says to run the notebooks when there is no run to make handouts from', () => {
-    const empty = mkdtempSync(path.join(tmpdir(), 'lab-handouts-'));
+    const empty = scratchDir('handouts');
     expect(() => writeHandouts({ from: empty, to: empty, secrets: [] })).toThrow(/Run `npm run notebooks` first/);
   });
 });
 
 describe('handouts from a recorded run', () => {
-  const to = mkdtempSync(path.join(tmpdir(), 'lab-handouts-'));
+  const to = scratchDir('handouts');
   const { index, entries } = writeHandouts({ from: fixture, to, secrets: [FIXTURE_PASSWORD] });
   const indexHtml = readFileSync(index, 'utf8');
 

@@ -1,17 +1,17 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/config';
 import { isAlive } from '../../src/valkey';
+import { scratchDir } from '../support/scratch';
 
 const root = projectRoot();
 
 describe('a headless run whose notebook fails half-way', () => {
   it('leaves no private Valkey and no worker the notebook started', async () => {
-    const out = mkdtempSync(path.join(tmpdir(), 'lab-runs-'));
+    const out = scratchDir('runs');
     const pidsFile = path.join(out, 'pids.json');
     const notebook = path.join(root, 'test', 'fixtures', 'notebooks', 'lab-left-running.ipynb');
     const code = await promisify(execFile)(

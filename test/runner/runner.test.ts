@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../src/config';
 import { LabError } from '../../src/errors';
 import { readJupyterSetup } from '../../scripts/lib/jupyter';
+import { scratchDir } from '../support/scratch';
 
 const root = projectRoot();
 const fixtures = path.join(root, 'test', 'fixtures', 'notebooks');
@@ -26,7 +26,7 @@ interface Summary {
 async function runRunner(
   notebooks: string[],
 ): Promise<{ code: number; output: string; summary: Summary; out: string }> {
-  const out = mkdtempSync(path.join(tmpdir(), 'lab-runs-'));
+  const out = scratchDir('runs');
   const args = [
     'scripts/run-notebooks.ts',
     '--engines',
@@ -87,7 +87,7 @@ describe('the headless runner', { timeout: 240_000 }, () => {
 
 describe('Jupyter missing', () => {
   it('says to run set-up when the lab has no Jupyter record', () => {
-    const empty = mkdtempSync(path.join(tmpdir(), 'lab-nojupyter-'));
+    const empty = scratchDir('nojupyter');
     expect(() => readJupyterSetup(empty)).toThrow(LabError);
     expect(() => readJupyterSetup(empty)).toThrow(
       'Jupyter is not set up for the lab at .lab/jupyter.json. Run `npm run setup` first.',
@@ -95,7 +95,7 @@ describe('Jupyter missing', () => {
   });
 
   it('says what to install when the recorded Python cannot import nbclient', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'lab-badpython-'));
+    const dir = scratchDir('badpython');
     mkdirSync(path.join(dir, '.lab'));
     writeFileSync(
       path.join(dir, '.lab', 'jupyter.json'),

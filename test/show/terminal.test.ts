@@ -1,15 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadConfig, MANAGED_VALKEY_FILE } from '../../src/config';
 import { terminalCommands } from '../../src/show/terminal';
+import { scratchDir } from '../support/scratch';
 
 const SECRET = 'pa55-word-never-shown';
 
 function emptyRoot(): string {
-  return mkdtempSync(path.join(tmpdir(), 'lab-terminal-'));
+  return scratchDir('terminal');
 }
 
 describe('terminal commands', () => {
