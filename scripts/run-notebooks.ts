@@ -8,21 +8,14 @@ import { parseArgs } from 'node:util';
 import { ENGINE_KINDS, loadConfig, projectRoot, type EngineKind } from '../src/config';
 import { reapOrphans } from '../src/valkey';
 import { runMain } from './lib/cli';
-import { handoutsDirFor, labSecrets, writeHandouts } from './lib/handouts';
+import { handoutsDirFor, labSecrets, writeHandouts, type RunRecord } from './lib/handouts';
 import { KERNEL_NAME, readJupyterSetup, type JupyterSetup } from './lib/jupyter';
 
 const USAGE = `Usage: npm run notebooks -- [--engines mysql,postgres] [--only 02 | --only 01,03] [--timeout 300] [--out build/notebooks] [notebook.ipynb ...]`;
 
-interface NotebookRun {
-  notebook: string;
+/** One run, as summary.json records it (and the handouts read it). */
+interface NotebookRun extends RunRecord {
   engine: EngineKind;
-  ok: boolean;
-  cells: number;
-  executed: number;
-  seconds: number;
-  failedCell: number | null;
-  error: string | null;
-  output: string;
 }
 
 async function main(): Promise<void> {

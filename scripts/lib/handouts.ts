@@ -5,7 +5,8 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync
 import path from 'node:path';
 import { ENGINE_KINDS, engineLabel as labelOf, type EngineKind, type LabConfig } from '../../src/config';
 import { LabError } from '../../src/errors';
-import { escapeHtml, renderInline, renderMarkdown } from './markdown';
+import { escapeHtml } from '../../src/show/format';
+import { renderInline, renderMarkdown } from './markdown';
 
 export const COURSE_TITLE = 'Cache Me, If You Can — Valkey Edition';
 

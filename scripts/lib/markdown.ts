@@ -1,14 +1,6 @@
 // A small, safe Markdown-to-HTML converter for handouts: the subset the notebooks write, all text escaped.
 
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string): string {
-  return text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
-}
+import { escapeHtml } from '../../src/show/format';
 
 /**
  * Links keep only targets that stay on the page or name a web address: `javascript:` and friends
