@@ -35,6 +35,11 @@ export interface CacheAsideOptions<T> {
    * that large is a mistake or a corruption, and reading it back would cost more than the database.
    */
   maxChars?: number;
+  /**
+   * How a miss's answer is written, already encoded (default: SET key value EX ttl). Cache tags pass one that
+   * writes the entry together with its tag memberships.
+   */
+  store?: (key: string, encoded: string | Buffer, ttlSeconds: number) => Promise<unknown>;
 }
 
 /** The default size limit of one cache-aside entry, in characters of its JSON. */
@@ -106,9 +111,9 @@ export function createCacheAside(valkey: ValkeyClient, setup: CacheAsideSetup = 
         `not cached: ${encoded.length} ${codec ? 'bytes' : 'characters'}, over the ${maxChars} limit`,
       );
     try {
-      await valkey.set(key, encoded, 'EX', ttlSeconds);
+      await (options.store ? options.store(key, encoded, ttlSeconds) : valkey.set(key, encoded, 'EX', ttlSeconds));
     } catch (error) {
-      return done(value, 'cache-error', `SET failed: ${errorMessage(error)}`);
+      return done(value, 'cache-error', `storing the entry failed: ${errorMessage(error)}`);
     }
     return problem ? done(value, 'malformed', problem) : done(value, 'miss');
   };

@@ -2,9 +2,9 @@
 
 import type { Cluster, Redis } from 'iovalkey';
 import { Cluster as ClusterClient } from 'iovalkey';
-import { LabError, errorMessage } from '../errors';
-import type { CacheOutcome, CacheRead } from './cache-aside';
-import { parseEntry, type ShapeCheck } from './entries';
+import { LabError } from '../errors';
+import { createCacheAside, type CacheRead } from './cache-aside';
+import type { ShapeCheck } from './entries';
 
 /** The guide's tag set of an entity: `cache:tags:user:12345`, `cache:tags:flight:1001`, `cache:tags:route:JFK:LAX`. */
 export function tagKey(tag: string, namespace = ''): string {
@@ -76,12 +76,17 @@ export function createCacheTags(valkey: Redis | Cluster, options: { namespace?: 
   const keyOf = (tag: string) => tagKey(tag, namespace);
   const isCluster = valkey instanceof ClusterClient;
   const prefix = (isCluster ? undefined : (valkey as Redis).options.keyPrefix) ?? '';
+  const cacheAside = createCacheAside(valkey);
 
   async function setTagged(key: string, value: unknown, ttlSeconds: number, tags: readonly string[]) {
     if (!Number.isInteger(ttlSeconds) || ttlSeconds <= 0) {
       throw new LabError({ what: `TTL must be a whole number of seconds > 0, got ${ttlSeconds}` });
     }
-    const json = JSON.stringify(value);
+    await writeTagged(key, JSON.stringify(value), ttlSeconds, tags);
+  }
+
+  /** Writes an encoded entry and its tag memberships (see the guarantees above). */
+  async function writeTagged(key: string, json: string | Buffer, ttlSeconds: number, tags: readonly string[]) {
     if (isCluster) {
       // Tag first: an entry must never exist without a tag set that names it.
       for (const tag of tags)
@@ -118,40 +123,18 @@ export function createCacheTags(valkey: Redis | Cluster, options: { namespace?: 
     keyOf,
     setTagged,
     tagKeys,
-    async readTagged<T>(
+    readTagged<T>(
       key: string,
       ttlSeconds: number,
       tags: readonly string[],
       load: () => Promise<T>,
       opts: { isValid?: ShapeCheck<T> } = {},
     ): Promise<CacheRead<T>> {
-      const started = performance.now();
-      const done = (value: T, outcome: CacheOutcome, problem?: string): CacheRead<T> => ({
-        value,
-        outcome,
-        key,
-        elapsedMs: performance.now() - started,
-        ...(problem ? { problem } : {}),
+      // Cache-aside itself, writing a miss's answer together with its tags.
+      return cacheAside(key, ttlSeconds, load, {
+        ...opts,
+        store: (entryKey, encoded, ttl) => writeTagged(entryKey, encoded, ttl, tags),
       });
-      let cached: string | null;
-      try {
-        cached = await valkey.get(key);
-      } catch (error) {
-        return done(await load(), 'cache-error', `GET failed: ${errorMessage(error)}`);
-      }
-      let problem: string | undefined;
-      if (cached !== null) {
-        const parsed = parseEntry(cached, opts);
-        if (parsed.ok) return done(parsed.value, 'hit');
-        problem = parsed.problem;
-      }
-      const value = await load();
-      try {
-        await setTagged(key, value, ttlSeconds, tags);
-      } catch (error) {
-        return done(value, 'cache-error', `storing the entry and its tags failed: ${errorMessage(error)}`);
-      }
-      return problem ? done(value, 'malformed', problem) : done(value, 'miss');
     },
     async invalidateTag(tag: string): Promise<TagInvalidation> {
       const started = performance.now();
