@@ -100,7 +100,13 @@ export function infoSeriesChart(series: InfoSeries, options: InfoSeriesChartOpti
           field: 'value',
           type: 'quantitative',
           scale: view.domain ? { domain: view.domain } : { zero: true },
-          axis: { title: view.title, format: view.format, tickCount: 4 },
+          // Counts (format ',d') get whole-number ticks: 2 clients must not be labelled 2, 2, 1, 1, 0.
+          axis: {
+            title: view.title,
+            format: view.format,
+            tickCount: 4,
+            ...(view.format === ',d' ? { tickMinStep: 1 } : {}),
+          },
         },
       },
     };
