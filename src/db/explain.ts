@@ -35,8 +35,24 @@ export interface PlanNode {
   cost?: number;
   /** Time spent, in ms, with `analyze`, where the engine reports it. */
   actualMs?: number;
-  /** A condition applied while reading, when the engine reports it. */
+  /**
+   * How many times this step ran (with `analyze`): the inner side of a nested loop runs once per outer row, and
+   * both engines then give its row figures per loop, as an average.
+   */
+  loops?: number;
+  /** The condition an index answers: which entries to go to (PostgreSQL `Index Cond`, MariaDB `index_condition`). */
+  indexCondition?: string;
+  /** How two inputs are matched (PostgreSQL `Hash Cond`, `Merge Cond`). */
+  joinCondition?: string;
+  /** A condition tested on each row after it was read; rows failing it are thrown away. */
   filter?: string;
+  /**
+   * MariaDB's rowid filter: a second index whose matching row ids are collected first, so that only rows also on
+   * that list are read. It is why a plan can read far fewer rows than its lookup alone would find.
+   */
+  rowidFilter?: string;
+  /** What a sort step sorts by. */
+  sortKey?: string;
   children: PlanNode[];
 }
 

@@ -62,15 +62,23 @@ export function showPlan(plan: ExplainResult | PlanNode, options: PlanViewOption
 export function describeNode(node: PlanNode, maxFilterChars = 120): string {
   const what = node.table ? describeAccess(node) : node.operation;
   const details: string[] = [];
-  if (node.estimatedRows !== undefined) details.push(rows('est.', node.estimatedRows));
-  if (node.rowsRead !== undefined && node.rowsRead !== node.actualRows) details.push(rows('read', node.rowsRead));
-  if (node.actualRows !== undefined) details.push(rows('actual', node.actualRows));
+  // Row figures of a step that ran many times are per loop (both engines average them): say so.
+  const perLoop = node.loops !== undefined && node.loops > 1 ? ' per loop' : '';
+  if (perLoop) details.push(`${formatNumber(node.loops!)} loops`);
+  if (node.estimatedRows !== undefined) details.push(rows('est.', node.estimatedRows) + perLoop);
+  if (node.rowsRead !== undefined && node.rowsRead !== node.actualRows)
+    details.push(rows('read', node.rowsRead) + perLoop);
+  if (node.actualRows !== undefined) details.push(rows('actual', node.actualRows) + perLoop);
   if (node.cost !== undefined) details.push(`cost ${formatNumber(node.cost)}`);
   if (node.actualMs !== undefined) details.push(`${formatNumber(node.actualMs)} ms`);
-  if (node.filter) {
-    const filter = truncate(node.filter.replace(/\s+/g, ' '), maxFilterChars);
-    details.push(filter.startsWith('sort by ') ? filter : `filter: ${filter}`);
-  }
+  const condition = (label: string, text: string | undefined) => {
+    if (text) details.push(`${label} ${truncate(text.replace(/\s+/g, ' '), maxFilterChars)}`);
+  };
+  condition('index condition:', node.indexCondition);
+  condition('rowid filter through', node.rowidFilter);
+  condition('join on', node.joinCondition);
+  condition('filter:', node.filter);
+  condition('sort by', node.sortKey);
   return [what, ...details].join(' · ');
 }
 

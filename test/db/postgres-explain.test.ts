@@ -16,7 +16,38 @@ describe('PostgreSQL plans, normalized', () => {
     const plan = normalizePostgresPlan(
       scan({ 'Node Type': 'Index Scan', 'Index Name': 'airport_iata_idx', 'Index Cond': "(iata = 'JFK')" }),
     );
-    expect(plan).toMatchObject({ access: 'index-lookup', index: 'airport_iata_idx', filter: "(iata = 'JFK')" });
+    expect(plan).toMatchObject({ access: 'index-lookup', index: 'airport_iata_idx', indexCondition: "(iata = 'JFK')" });
+    expect(plan.filter).toBeUndefined();
+  });
+
+  it('tells the index condition, the join condition and the filter apart, and keeps the loops', () => {
+    const plan = normalizePostgresPlan([
+      {
+        Plan: {
+          'Node Type': 'Hash Join',
+          'Hash Cond': '(a.airport_id = ag.airport_id)',
+          'Join Filter': '(a.iata IS NOT NULL)',
+          Plans: [
+            {
+              'Node Type': 'Index Scan',
+              'Relation Name': 'airport',
+              'Index Name': 'airport_pkey',
+              'Index Cond': '(airport_id = ag.airport_id)',
+              Filter: "((name)::text ~~ 'B%'::text)",
+              'Actual Rows': 1,
+              'Actual Loops': 241,
+              'Rows Removed by Filter': 0,
+            },
+          ],
+        },
+      },
+    ]);
+    expect(plan).toMatchObject({ joinCondition: '(a.airport_id = ag.airport_id)', filter: '(a.iata IS NOT NULL)' });
+    expect(plan.children[0]).toMatchObject({
+      indexCondition: '(airport_id = ag.airport_id)',
+      filter: "((name)::text ~~ 'B%'::text)",
+      loops: 241,
+    });
   });
 
   it('treats an Index Only Scan the same way', () => {

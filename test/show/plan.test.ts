@@ -11,7 +11,7 @@ const countryScan: PlanNode = {
   operation: 'Sort',
   estimatedRows: 180,
   cost: 1210.5,
-  filter: 'sort by name',
+  sortKey: 'name',
   children: [
     {
       operation: 'Seq Scan',
@@ -101,6 +101,39 @@ describe('renderPlan on hand-built plans', () => {
     );
     expect(lines[1]).toBe('Sort · est. 180 rows · actual 0 rows · cost 1,210.5 · 0.912 ms · sort by name');
     expect(lines[2]).toContain('· actual 0 rows · cost 1,187.8 · 0.875 ms ·');
+  });
+
+  it('names each condition by what it does: the index finds, the join matches, the filter throws away', () => {
+    const line = renderPlan({
+      operation: 'ref',
+      table: 'flight',
+      access: 'index-lookup',
+      index: 'flight_to_idx',
+      indexCondition: 'f.to_airport = 12',
+      rowidFilter: 'flight_departure_idx',
+      filter: 'f.price < 300',
+      children: [],
+    }).text;
+    expect(line).toBe(
+      'flight: index lookup (ref) using flight_to_idx · index condition: f.to_airport = 12 · ' +
+        'rowid filter through flight_departure_idx · filter: f.price < 300',
+    );
+  });
+
+  it('says when row figures are per loop', () => {
+    const line = renderPlan({
+      operation: 'eq_ref',
+      table: 'airport',
+      access: 'unique-lookup',
+      estimatedRows: 1,
+      rowsRead: 1,
+      actualRows: 0,
+      loops: 241,
+      children: [],
+    }).text;
+    expect(line).toBe(
+      'airport: unique key lookup (eq_ref) · 241 loops · est. 1 row per loop · read 1 row per loop · actual 0 rows per loop',
+    );
   });
 
   it('escapes the HTML view, sets it in <pre>, and marks full scans', () => {

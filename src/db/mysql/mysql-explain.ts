@@ -73,7 +73,7 @@ function stepNode(key: string, body: Json): PlanNode {
   const ms = number(body.r_total_time_ms);
   if (ms !== undefined) node.actualMs = ms;
   if (key === 'ordering_operation' && body.using_filesort === true) node.operation = 'order (filesort)';
-  if (key === 'filesort' && typeof body.sort_key === 'string') node.filter = `sort by ${body.sort_key}`;
+  if (key === 'filesort' && typeof body.sort_key === 'string') node.sortKey = body.sort_key;
   return node;
 }
 
@@ -100,7 +100,13 @@ function tableNode(table: Json, aliases: Map<string, string>): PlanNode {
   if (cost !== undefined) node.cost = cost;
   const ms = number(table.r_table_time_ms);
   if (ms !== undefined) node.actualMs = ms;
+  const loops = number(table.r_loops);
+  if (loops !== undefined) node.loops = loops;
+  if (typeof table.index_condition === 'string') node.indexCondition = table.index_condition;
   if (typeof table.attached_condition === 'string') node.filter = table.attached_condition;
+  const rowidFilter =
+    isObject(table.rowid_filter) && isObject(table.rowid_filter.range) ? table.rowid_filter.range.key : undefined;
+  if (typeof rowidFilter === 'string') node.rowidFilter = rowidFilter;
   // A derived table or subquery read through this table hangs below it.
   for (const [key, child] of Object.entries(table)) {
     if (isObject(child) && (key === 'materialized' || key === 'query_block')) collect({ [key]: child }, node, aliases);

@@ -48,9 +48,16 @@ function node(plan: Json): PlanNode {
   }
   if (typeof plan['Total Cost'] === 'number') result.cost = plan['Total Cost'];
   if (typeof plan['Actual Total Time'] === 'number') result.actualMs = plan['Actual Total Time'];
-  const filter = plan.Filter ?? plan['Index Cond'] ?? plan['Recheck Cond'] ?? plan['Hash Cond'] ?? plan['Join Filter'];
-  if (typeof filter === 'string') result.filter = filter;
-  if (type === 'Sort' && Array.isArray(plan['Sort Key'])) result.filter = `sort by ${plan['Sort Key'].join(', ')}`;
+  if (typeof plan['Actual Loops'] === 'number') result.loops = plan['Actual Loops'];
+  const text = (...keys: string[]) => keys.map((k) => plan[k]).find((v): v is string => typeof v === 'string');
+  // A Bitmap Heap Scan re-checks its index's condition on the rows it reads: the same condition, said once.
+  const indexCondition = text('Index Cond') ?? (type === 'Bitmap Heap Scan' ? undefined : text('Recheck Cond'));
+  if (indexCondition) result.indexCondition = indexCondition;
+  const joinCondition = text('Hash Cond', 'Merge Cond');
+  if (joinCondition) result.joinCondition = joinCondition;
+  const filter = text('Filter', 'Join Filter');
+  if (filter) result.filter = filter;
+  if (type === 'Sort' && Array.isArray(plan['Sort Key'])) result.sortKey = plan['Sort Key'].join(', ');
   return result;
 }
 
