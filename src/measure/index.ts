@@ -11,7 +11,7 @@ export {
   type NamedOperation,
   type PairResult,
 } from './compare';
-export { summarizeSamples, type BenchResult, type LatencyStats } from './summary';
+export { percentileRun, summarizeSamples, type BenchResult, type LatencyStats } from './summary';
 export { seededRandom, type Random } from './random';
 export {
   MAX_KEYS,

@@ -51,3 +51,12 @@ export function summarizeSamples(name: string, samples: readonly number[], warmu
   histogram.destroy();
   return result;
 }
+
+/**
+ * Which run a percentile reads. With `n` runs sorted fastest first, the lab's histogram answers percentile `p`
+ * with the run at position ⌈p/100 · n⌉ (the fastest is 1): with 300 runs, p99 is run 297, the fourth-slowest.
+ */
+export function percentileRun(n: number, p: number): { fromFastest: number; fromSlowest: number } {
+  const fromFastest = Math.min(n, Math.max(1, Math.ceil(Number(((p / 100) * n).toFixed(9)))));
+  return { fromFastest, fromSlowest: n - fromFastest + 1 };
+}

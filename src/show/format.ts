@@ -83,3 +83,10 @@ function group(value: number | bigint): string {
 function abs(value: bigint): bigint {
   return value < 0n ? -value : value;
 }
+
+/** 1st, 2nd, 3rd, 4th … 11th, 12th, 13th … 21st: how a sentence counts runs. */
+export function ordinal(n: number): string {
+  const teens = n % 100 >= 11 && n % 100 <= 13;
+  const suffix = teens ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return `${formatNumber(n)}${suffix}`;
+}

@@ -1,7 +1,7 @@
 // Showing results: tables, charts and plan views that display in the notebook and read as text elsewhere.
 
 export { displayRich, inKernel, present, showMarkdown, type RichKind } from './display';
-export { escapeHtml, formatCell, formatDate, formatNumber, type Cell, type CellOptions } from './format';
+export { escapeHtml, formatCell, formatDate, formatNumber, ordinal, type Cell, type CellOptions } from './format';
 export {
   DEFAULT_MAX_ROWS,
   renderTable,

@@ -13,7 +13,8 @@ export interface ShowQueryOptions extends TableOptions {
 /**
  * Shows the engine's text of `query`, runs it with the guide's values (or `params` where given), shows
  * the rows as a table and returns the result (`rows`, `elapsedMs`), so the cell can check and reuse them.
- * The table's caption defaults to the row count and the time the query took. Give the row type first
+ * The table's caption defaults to the query's name and its row count; the time of this one run is in the result
+ * but not shown, since a first run pays for cold caches and is no measure of the query. Give the row type first
  * when a cell wants it: `showQuery<{ iata: string }>(lab.sql, airportByIata)` (the query's parameter
  * type is then left open; without type arguments both are inferred).
  */
@@ -27,7 +28,8 @@ export async function showQuery<R = Row, P extends Record<string, QueryValue> = 
   if (options.showSql ?? true) showSql(prepared.sql);
   const result = await sql.query<R>(prepared.sql, prepared.params);
   const { showSql: _shown, ...table } = options;
-  const caption = table.caption ?? `${query.name}: ${result.rows.length} row(s) in ${result.elapsedMs.toFixed(2)} ms`;
+  const count = result.rows.length;
+  const caption = table.caption ?? `${query.name}: ${count} ${count === 1 ? 'row' : 'rows'}`;
   showTable(result.rows as readonly object[], { ...table, caption });
   return result;
 }

@@ -3,7 +3,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { LabError } from '../../src/errors';
-import { bench, summarizeSamples } from '../../src/measure';
+import { bench, percentileRun, summarizeSamples } from '../../src/measure';
 
 /** Blocks for `ms`: a sleep would measure the timer's granularity, not the operation. */
 function busyWait(ms: number): void {
@@ -45,6 +45,26 @@ describe('summarizeSamples', () => {
 
   it('refuses an empty series', () => {
     expect(() => summarizeSamples('nothing', [])).toThrow(/No samples/);
+  });
+});
+
+describe('percentileRun', () => {
+  it.each([20, 37, 300, 500, 1000])('names the run the histogram reads for p50, p95 and p99 of %i runs', (n) => {
+    // Runs of 1, 2, … n ms: the k-th fastest run took k ms, so a percentile's value says which run it read.
+    const result = summarizeSamples(
+      'ranks',
+      Array.from({ length: n }, (_, i) => i + 1),
+    );
+    for (const p of [50, 95, 99] as const) {
+      const { fromFastest, fromSlowest } = percentileRun(n, p);
+      expect(result[`p${p}`]).toBeCloseTo(fromFastest, 0);
+      expect(fromFastest + fromSlowest).toBe(n + 1);
+    }
+  });
+
+  it('reads the fourth-slowest of 300 runs for p99, and the slowest of 20', () => {
+    expect(percentileRun(300, 99).fromSlowest).toBe(4);
+    expect(percentileRun(20, 99).fromSlowest).toBe(1);
   });
 });
 
