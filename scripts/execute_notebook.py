@@ -4,7 +4,10 @@ Used by run-notebooks.ts. Unlike `jupyter nbconvert --execute`, it writes the ex
 a cell fails, and it reports which cell failed and what that cell printed to stderr: the tslab kernel
 sends a failing cell's error there, not in the reply.
 
-    python3 execute_notebook.py IN.ipynb OUT.ipynb --kernel tslab --timeout 300
+    python3 execute_notebook.py IN.ipynb OUT.ipynb --kernel tslab --timeout 300 [--cwd DIR]
+
+The kernel starts in --cwd (default: the folder of IN.ipynb): a copy of a notebook made elsewhere (with the
+reference solutions injected) still runs where tslab finds the notebook's imports.
 """
 
 import argparse
@@ -40,6 +43,7 @@ def main():
     parser.add_argument("target")
     parser.add_argument("--kernel", default="tslab")
     parser.add_argument("--timeout", type=int, default=300, help="seconds one cell may take")
+    parser.add_argument("--cwd", help="folder the kernel starts in (default: the notebook's)")
     args = parser.parse_args()
 
     nb = nbformat.read(args.source, as_version=4)
@@ -60,7 +64,7 @@ def main():
         timeout=args.timeout,
         startup_timeout=120,
         allow_errors=False,
-        resources={"metadata": {"path": os.path.dirname(os.path.abspath(args.source))}},
+        resources={"metadata": {"path": args.cwd or os.path.dirname(os.path.abspath(args.source))}},
         on_cell_start=on_cell_start,
         on_cell_executed=on_cell_executed,
     )

@@ -2,7 +2,8 @@
 // writes the executed copies and a summary under build/notebooks, and fails when any cell fails.
 
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENGINE_KINDS, loadConfig, projectRoot, type EngineKind } from '../src/config';
@@ -10,12 +11,25 @@ import { reapOrphans } from '../src/valkey';
 import { runMain } from './lib/cli';
 import { handoutsDirFor, labSecrets, writeHandouts, type RunRecord } from './lib/handouts';
 import { KERNEL_NAME, readJupyterSetup, type JupyterSetup } from './lib/jupyter';
+import { exerciseIds, injectSolutions, readSolutions, type NotebookJson } from './lib/solutions';
 
-const USAGE = `Usage: npm run notebooks -- [--engines mysql,postgres] [--only 02 | --only 01,03] [--timeout 300] [--out build/notebooks] [notebook.ipynb ...]`;
+const USAGE = `Usage: npm run notebooks -- [--engines mysql,postgres] [--only 02 | --only 01,03] [--exercises solutions|shipped] [--timeout 300] [--out DIR] [notebook.ipynb ...]
+
+  --exercises solutions   (default) the reference solutions fill the exercise cells, and every grader must pass;
+                          executed copies and handouts go to build/notebooks
+  --exercises shipped     the notebooks run exactly as committed: every grader must say "not done" and the
+                          notebook must still run to the end; executed copies go to build/notebooks-shipped`;
+
+/** How exercise cells run: with the reference solutions injected, or as shipped (stubs). */
+type ExerciseRun = 'solutions' | 'shipped';
+const EXERCISE_RUNS: readonly ExerciseRun[] = ['solutions', 'shipped'];
 
 /** One run, as summary.json records it (and the handouts read it). */
 interface NotebookRun extends RunRecord {
   engine: EngineKind;
+  exercises: ExerciseRun;
+  /** How many exercises the notebook has (each graded in the run). */
+  graded: number;
 }
 
 async function main(): Promise<void> {
@@ -24,8 +38,9 @@ async function main(): Promise<void> {
     options: {
       engines: { type: 'string', default: ENGINE_KINDS.join(',') },
       only: { type: 'string' },
+      exercises: { type: 'string', default: 'solutions' },
       timeout: { type: 'string', default: process.env.LAB_CELL_TIMEOUT ?? '300' },
-      out: { type: 'string', default: path.join('build', 'notebooks') },
+      out: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
@@ -38,34 +53,52 @@ async function main(): Promise<void> {
   }
   const notebooks = positionals.length > 0 ? positionals.map((p) => path.resolve(p)) : labNotebooks(root, values.only);
   if (notebooks.length === 0) throw new Error(`No notebooks matched. ${USAGE}`);
-  const outDir = path.resolve(root, values.out);
+  const exercises = values.exercises as ExerciseRun;
+  if (!EXERCISE_RUNS.includes(exercises)) throw new Error(`Unknown --exercises "${values.exercises}". ${USAGE}`);
+  const outDir = path.resolve(
+    root,
+    values.out ?? path.join('build', exercises === 'solutions' ? 'notebooks' : 'notebooks-shipped'),
+  );
   const timeout = Number(values.timeout);
 
   const runs: NotebookRun[] = [];
   for (const engine of engines) {
     for (const notebook of notebooks) {
       process.stdout.write(`▶ ${path.basename(notebook)} on ${engine} ... `);
-      let run = await executeNotebook(notebook, engine, { jupyter, outDir, timeout });
+      const options = { jupyter, outDir, timeout, exercises };
+      let run = await executeNotebook(notebook, engine, options);
       // A kernel killed hard runs no exit handlers: end what its lab started before the next notebook.
       reapOrphans(root);
       if (!run.ok && isKernelCompilerFault(run.error)) {
         // tslab's own compiler, not the notebook, failed (see isKernelCompilerFault): run it once more.
         process.stdout.write(`tslab's compiler failed (${TSLAB_COMPILER_FAULT}), running it again ... `);
-        run = await executeNotebook(notebook, engine, { jupyter, outDir, timeout });
+        run = await executeNotebook(notebook, engine, options);
         reapOrphans(root);
       }
       runs.push(run);
+      const graded = run.graded
+        ? `, ${run.graded} exercise${run.graded === 1 ? '' : 's'} ${exercises === 'solutions' ? 'passed' : 'not done'}`
+        : '';
       console.log(
-        run.ok ? `passed (${run.cells} cells, ${run.seconds.toFixed(1)} s)` : `FAILED at cell ${run.failedCell ?? '?'}`,
+        run.ok
+          ? `passed (${run.cells} cells${graded}, ${run.seconds.toFixed(1)} s)`
+          : `FAILED at cell ${run.failedCell ?? '?'}`,
       );
       if (!run.ok && run.error) console.log(indent(run.error));
     }
   }
 
   writeSummary(outDir, runs);
-  const handouts = writeHandouts({ from: outDir, to: handoutsDirFor(root, outDir), secrets: labSecrets(loadConfig()) });
   console.log(`\n${summaryTable(runs)}\nExecuted copies and summary.json are in ${path.relative(root, outDir)}/.`);
-  console.log(`Handouts (HTML, failed runs marked FAILED): ${path.relative(root, handouts.index)}`);
+  // Handouts show the reference solutions with their graded output: they come from the solutions run.
+  if (exercises === 'solutions') {
+    const handouts = writeHandouts({
+      from: outDir,
+      to: handoutsDirFor(root, outDir),
+      secrets: labSecrets(loadConfig()),
+    });
+    console.log(`Handouts (HTML, failed runs marked FAILED): ${path.relative(root, handouts.index)}`);
+  }
   const failed = runs.filter((r) => !r.ok);
   if (failed.length > 0) {
     throw new Error(
@@ -95,20 +128,60 @@ function labNotebooks(root: string, only?: string): string[] {
     .map((name) => path.join(dir, name));
 }
 
-/** Runs one notebook with LAB_DB=engine through the project-local tslab kernel. */
+/**
+ * Runs one notebook with LAB_DB=engine through the project-local tslab kernel, in the notebook's own folder
+ * (where tslab resolves its imports). With `solutions`, a copy with the reference solutions injected runs.
+ */
 async function executeNotebook(
   notebook: string,
   engine: EngineKind,
-  options: { jupyter: JupyterSetup; outDir: string; timeout: number },
+  options: { jupyter: JupyterSetup; outDir: string; timeout: number; exercises: ExerciseRun },
 ): Promise<NotebookRun> {
   const output = path.join(options.outDir, engine, path.basename(notebook));
   mkdirSync(path.dirname(output), { recursive: true });
+  const source = JSON.parse(readFileSync(notebook, 'utf8')) as NotebookJson;
+  const graded = exerciseIds(source).length;
+  const scratch = mkdtempSync(path.join(tmpdir(), 'lab-notebook-'));
+  try {
+    let input = notebook;
+    if (options.exercises === 'solutions' && graded > 0) {
+      input = path.join(scratch, path.basename(notebook));
+      writeFileSync(input, JSON.stringify(injectSolutions(source, readSolutions(notebook), notebook), null, 1));
+    }
+    const report = await executeFile(input, output, engine, { ...options, cwd: path.dirname(notebook) });
+    return { ...report, notebook, engine, output, exercises: options.exercises, graded };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function executeFile(
+  input: string,
+  output: string,
+  engine: EngineKind,
+  options: { jupyter: JupyterSetup; timeout: number; exercises: ExerciseRun; cwd: string },
+): Promise<Omit<NotebookRun, 'notebook' | 'engine' | 'output' | 'exercises' | 'graded'>> {
   const script = path.join(projectRoot(), 'scripts', 'execute_notebook.py');
-  const args = [script, notebook, output, '--kernel', KERNEL_NAME, '--timeout', String(options.timeout)];
-  const env = { ...process.env, LAB_DB: engine, JUPYTER_PATH: options.jupyter.jupyterPath };
+  const args = [
+    script,
+    input,
+    output,
+    '--kernel',
+    KERNEL_NAME,
+    '--timeout',
+    String(options.timeout),
+    '--cwd',
+    options.cwd,
+  ];
+  const env = {
+    ...process.env,
+    LAB_DB: engine,
+    LAB_EXERCISES: options.exercises,
+    JUPYTER_PATH: options.jupyter.jupyterPath,
+  };
   const { code, stdout, stderr } = await run(options.jupyter.python, args, env);
   const lastLine = stdout.trim().split('\n').at(-1) ?? '';
-  let report: Omit<NotebookRun, 'notebook' | 'engine' | 'output'>;
+  let report: Omit<NotebookRun, 'notebook' | 'engine' | 'output' | 'exercises' | 'graded'>;
   try {
     report = JSON.parse(lastLine);
   } catch {
@@ -116,7 +189,7 @@ async function executeNotebook(
     const reason = stderr.trim().split('\n').slice(-3).join('\n') || `exit code ${code}`;
     report = { ok: false, cells: 0, executed: 0, seconds: 0, failedCell: null, error: reason };
   }
-  return { ...report, ok: report.ok && code === 0, notebook, engine, output };
+  return { ...report, ok: report.ok && code === 0 };
 }
 
 function run(
@@ -149,11 +222,12 @@ function writeSummary(outDir: string, runs: NotebookRun[]): void {
 }
 
 function summaryTable(runs: NotebookRun[]): string {
-  const header = ['notebook', 'engine', 'cells', 'seconds', 'result'];
+  const header = ['notebook', 'engine', 'cells', 'exercises', 'seconds', 'result'];
   const rows = runs.map((r) => [
     path.basename(r.notebook),
     r.engine,
     `${r.executed}/${r.cells}`,
+    r.graded ? `${r.graded} (${r.exercises})` : '-',
     r.seconds.toFixed(1),
     r.ok ? 'pass' : `FAIL (cell ${r.failedCell ?? '?'})`,
   ]);
