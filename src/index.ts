@@ -420,6 +420,7 @@ export {
   sampleInfo,
   seededRandom,
   summarizeSamples,
+  percentileRun,
   uniformKeys,
   zipfKeys,
   zipfShares,
@@ -507,6 +508,7 @@ export {
   formatCell,
   formatDate,
   formatNumber,
+  ordinal,
   hitRateChart,
   inKernel,
   LAB_CHART_CONFIG,
@@ -551,3 +553,30 @@ export {
 } from './show';
 export { showQuery, type ShowQueryOptions } from './show/query';
 export { terminalCommands, type TerminalCommand } from './show/terminal';
+export { showSource, sourceOf } from './show/source';
+
+// Exercises: the stub's `todo()`, and the graders that check a learner's code on the real servers (docs/COURSE.md)
+export {
+  ExerciseFailed,
+  ExerciseNotDone,
+  exerciseMode,
+  Grade,
+  todo,
+  type Exercise,
+  type ExerciseMode,
+  type GradeFailure,
+  type GradeStatus,
+} from './exercises/grade';
+export {
+  gradeCityQuery,
+  gradeCountryIndex,
+  type AirportsInCity,
+  type BoundQuery,
+  type IndexChoice,
+} from './exercises/database-fundamentals';
+export {
+  gradeReadThrough,
+  gradeSafeReadThrough,
+  type ReadThrough,
+  type SafeReadThrough,
+} from './exercises/cache-aside';
