@@ -10,6 +10,8 @@ export type TableRow = Record<string, unknown>;
 export interface DataFrameLike {
   readonly columns: readonly string[];
   readonly values: readonly (readonly unknown[])[];
+  /** Row labels: 0, 1, 2 … for rows, or names such as `count`, `mean`, `std` from `describe()`. */
+  readonly index?: readonly (string | number)[];
 }
 
 /**
@@ -101,7 +103,12 @@ function tabulate(data: TableData, pick: readonly string[] | undefined): { colum
     const indexes = columns.map((c) => all.indexOf(c));
     const missing = columns.filter((_, i) => indexes[i] === -1);
     if (missing.length > 0) throw unknownColumns(missing, all);
-    return { columns, rows: data.values.map((row) => indexes.map((i) => row[i])) };
+    const rows = data.values.map((row) => indexes.map((i) => row[i]));
+    // Named row labels (a describe() or a groupby result) say what each row is: show them as the first column.
+    const labels = data.index ?? [];
+    if (labels.some((label, i) => label !== i))
+      return { columns: ['', ...columns], rows: rows.map((r, i) => [labels[i], ...r]) };
+    return { columns, rows };
   }
   const rows = data as readonly TableRow[];
   const columns = pick ? [...pick] : columnsOf(rows);

@@ -147,6 +147,22 @@ describe('toDataFrame', () => {
     expect(fromFrame.html).toContain('Flugplatz &lt;Ost&gt;');
   }, 30_000);
 
+  it("shows describe()'s statistics with their names as the first column", async () => {
+    const frame = await toDataFrame(airports);
+    const described = frame.loc({ columns: ['passengers'] }).describe();
+    const lines = renderTable(described).text.split('\n');
+    expect(lines[0]).toMatch(/^\s+passengers$/);
+    expect(lines.slice(2).map((line) => line.trim().split(/\s+/)[0])).toEqual([
+      'count',
+      'mean',
+      'std',
+      'min',
+      'median',
+      'max',
+      'variance',
+    ]);
+  }, 30_000);
+
   it('refuses to build one from no rows', async () => {
     await expect(toDataFrame([])).rejects.toThrow(/no rows/);
   });
