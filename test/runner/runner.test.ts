@@ -7,6 +7,14 @@ import { projectRoot } from '../../src/config';
 import { LabError } from '../../src/errors';
 import { readJupyterSetup } from '../../scripts/lib/jupyter';
 import { scratchDir } from '../support/scratch';
+import {
+  cellText,
+  exerciseIds,
+  exerciseOf,
+  injectSolutions,
+  readSolutions,
+  type NotebookJson,
+} from '../../scripts/lib/solutions';
 
 const root = projectRoot();
 const fixtures = path.join(root, 'test', 'fixtures', 'notebooks');
@@ -25,6 +33,7 @@ interface Summary {
 /** Runs the real runner CLI on fixture notebooks, through the real tslab kernel. */
 async function runRunner(
   notebooks: string[],
+  options: string[] = [],
 ): Promise<{ code: number; output: string; summary: Summary; out: string }> {
   const out = scratchDir('runs');
   const args = [
@@ -33,6 +42,7 @@ async function runRunner(
     'mysql',
     '--out',
     out,
+    ...options,
     ...notebooks.map((n) => path.join(fixtures, n)),
   ];
   const result = await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), args, { cwd: root }).then(
@@ -85,6 +95,45 @@ describe('the headless runner', { timeout: 240_000 }, () => {
   });
 });
 
+describe('the headless runner with exercises', { timeout: 240_000 }, () => {
+  const outputsOf = (out: string, name: string) => {
+    const executed = JSON.parse(readFileSync(path.join(out, 'mysql', name), 'utf8'));
+    const grader = executed.cells.find((c: { metadata: { tags?: string[] } }) => c.metadata.tags?.includes('grader'));
+    const exercise = executed.cells.find((c: { metadata: { tags?: string[] } }) =>
+      c.metadata.tags?.includes('exercise'),
+    );
+    const text = grader.outputs.map((o: { text?: string | string[] }) => [o.text ?? ''].flat().join('')).join('');
+    return { text, exercise: [exercise.source].flat().join('') };
+  };
+
+  it('injects the reference solution, and the grader passes it', async () => {
+    const { code, summary, out } = await runRunner(['exercise.ipynb']);
+    expect(code).toBe(0);
+    expect(summary.runs[0]).toMatchObject({ ok: true, exercises: 'solutions', graded: 1 });
+    const { text, exercise } = outputsOf(out, 'exercise.ipynb');
+    expect(exercise).toContain('return n * 2;');
+    expect(text).toContain('✓ double(21) is 42');
+    expect(text).toContain('Your turn 0.1: all 1 checks passed.');
+  });
+
+  it('fails the run when a reference solution does not pass its grader', async () => {
+    const { code, summary } = await runRunner(['exercise-wrong.ipynb']);
+    expect(code).toBe(1);
+    expect(summary.runs[0]!.error).toMatch(
+      /ExerciseFailed: Your turn 0\.1 \(double\): expected the reference solution to pass/,
+    );
+  });
+
+  it('runs the notebook as shipped: the stub reports "not done" and the run passes', async () => {
+    const { code, summary, out } = await runRunner(['exercise-wrong.ipynb'], ['--exercises', 'shipped']);
+    expect(code).toBe(0);
+    expect(summary.runs[0]).toMatchObject({ ok: true, exercises: 'shipped', graded: 1 });
+    const { text, exercise } = outputsOf(out, 'exercise-wrong.ipynb');
+    expect(exercise).toContain("return todo('return twice n');");
+    expect(text).toMatch(/^○ Your turn 0\.1 is not done yet/);
+  });
+});
+
 describe('Jupyter missing', () => {
   it('says to run set-up when the lab has no Jupyter record', () => {
     const empty = scratchDir('nojupyter');
@@ -107,6 +156,9 @@ describe('Jupyter missing', () => {
   });
 });
 
+/** Notebooks made into a course (docs/COURSE.md): each has two exercises or more. */
+const COURSE_NOTEBOOKS = ['01', '02'];
+
 describe('the notebooks as committed', () => {
   const notebooks = readdirSync(path.join(root, 'notebooks')).filter((n) => n.endsWith('.ipynb'));
 
@@ -122,5 +174,24 @@ describe('the notebooks as committed', () => {
       expect(cell.outputs).toEqual([]);
       expect(cell.execution_count).toBeNull();
     }
+  });
+
+  it.each(notebooks)('%s: every exercise is task, stub and grader, with one reference solution', (name) => {
+    const file = path.join(root, 'notebooks', name);
+    const notebook = JSON.parse(readFileSync(file, 'utf8')) as NotebookJson;
+    const ids = exerciseIds(notebook);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const id of ids) {
+      const at = notebook.cells.findIndex((c) => exerciseOf(c, 'exercise') === id);
+      expect(cellText(notebook.cells[at - 1]!), `the cell before exercise ${id}`).toMatch(
+        /^### Your turn \d+\.\d+ · /m,
+      );
+      expect(cellText(notebook.cells[at]!), `exercise ${id}'s stub`).toMatch(/\btodo\(/);
+      expect(exerciseOf(notebook.cells[at + 1]!, 'grader'), `the cell after exercise ${id}`).toBe(id);
+    }
+    // Every exercise has its solution, and every solution its exercise.
+    expect(() => injectSolutions(notebook, readSolutions(file), name)).not.toThrow();
+    if (COURSE_NOTEBOOKS.includes(name.slice(0, 2)))
+      expect(ids.length, 'a course notebook has exercises').toBeGreaterThanOrEqual(2);
   });
 });
