@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   );
   const timeout = Number(values.timeout);
 
+  const foreverBefore = new Set(await keysLeftForever());
   const runs: NotebookRun[] = [];
   for (const engine of engines) {
     for (const notebook of notebooks) {
@@ -99,7 +100,8 @@ async function main(): Promise<void> {
     });
     console.log(`Handouts (HTML, failed runs marked FAILED): ${path.relative(root, handouts.index)}`);
   }
-  const forever = await keysLeftForever();
+  // Keys without a TTL from before this run (a learner's, an older run's) are not this run's doing.
+  const forever = (await keysLeftForever()).filter((key) => !foreverBefore.has(key));
   if (forever.length > 0) {
     console.log(
       `\nKeys the notebooks left in Valkey with no TTL (nothing the lab writes may stay for ever): ${forever.join(', ')}`,
