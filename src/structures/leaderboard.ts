@@ -30,11 +30,17 @@ export interface Leaderboard {
   size(): Promise<number>;
 }
 
+/** How long a board is kept after its first score, by default: a daily board is still read the next day. */
+export const LEADERBOARD_KEEP_SECONDS = 2 * 24 * 3600;
+
 /**
  * A leaderboard at `key`. Equal scores are ordered the sorted set's way: by member, bytewise, and in
  * reverse for ZREVRANGE (so between two airports with the same traffic, "ORD" comes before "JFK").
+ * The board expires `keepSeconds` after its first score (EXPIRE … NX with each write sets it once and never
+ * pushes it back), so a day's board does not stay for ever.
  */
-export function createLeaderboard(client: Client, key: string): Leaderboard {
+export function createLeaderboard(client: Client, key: string, options: { keepSeconds?: number } = {}): Leaderboard {
+  const keepSeconds = options.keepSeconds ?? LEADERBOARD_KEEP_SECONDS;
   // The board is the only copy of its scores: a key of another type is reported, never read as empty or replaced.
   const onBoard = async <R>(work: () => Promise<R>): Promise<R> => {
     try {
@@ -60,17 +66,18 @@ export function createLeaderboard(client: Client, key: string): Leaderboard {
     async setScores(scores) {
       const pairs = scores instanceof Map ? [...scores.entries()] : Object.entries(scores);
       if (pairs.length === 0) return;
-      await onBoard(() => client.zadd(key, ...pairs.flatMap(([member, score]) => [score, member])));
+      const pipeline = client.pipeline().zadd(key, ...pairs.flatMap(([member, score]) => [score, member]));
+      await onBoard(async () => throwFirst(await pipeline.expire(key, keepSeconds, 'NX').exec()));
     },
     async increment(increments) {
       if (increments.length === 0) return [];
       const pipeline = client.pipeline();
       for (const [member, by] of increments) pipeline.zincrby(key, by, member);
+      pipeline.expire(key, keepSeconds, 'NX');
       return onBoard(async () =>
-        ((await pipeline.exec()) ?? []).map(([error, score]) => {
-          if (error) throw error;
-          return Number(score);
-        }),
+        throwFirst(await pipeline.exec())
+          .slice(0, increments.length)
+          .map(Number),
       );
     },
     async top(n) {
@@ -86,6 +93,14 @@ export function createLeaderboard(client: Client, key: string): Leaderboard {
     },
     size: () => onBoard(() => client.zcard(key)),
   };
+}
+
+/** A pipeline's replies, or its first error thrown. */
+function throwFirst(replies: Array<[Error | null, unknown]> | null): unknown[] {
+  return (replies ?? []).map(([error, reply]) => {
+    if (error) throw error;
+    return reply;
+  });
 }
 
 /**

@@ -30,6 +30,20 @@ describe('leaderboard', () => {
     expect(await valkey.zscore('airport:traffic:daily', 'JFK')).toBe('80001000');
   });
 
+  it('expires a board a set time after its first score, and later writes never push that back', async () => {
+    const board = createLeaderboard(valkey, 'airport:traffic:daily:2025-12-15', { keepSeconds: 600 });
+    await board.setScores({ ATL: 1 });
+    await valkey.expire('airport:traffic:daily:2025-12-15', 300); // as if five minutes had passed
+    await board.increment([['ATL', 1]]);
+    await board.setScores({ JFK: 3 });
+    const ttl = await valkey.ttl('airport:traffic:daily:2025-12-15');
+    expect(ttl).toBeGreaterThan(290);
+    expect(ttl).toBeLessThanOrEqual(300);
+    const daily = createLeaderboard(valkey, 'airport:traffic:daily:default');
+    await daily.increment([['ORD', 2]]);
+    expect(await valkey.ttl('airport:traffic:daily:default')).toBeGreaterThan(2 * 24 * 3600 - 10);
+  });
+
   it('orders equal scores by member, bytewise descending', async () => {
     const board = createLeaderboard(valkey, 'ties');
     await board.setScores({ JFK: 2, ORD: 2, ATL: 2, A1B: 2 });
