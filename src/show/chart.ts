@@ -71,7 +71,7 @@ export async function renderChart(spec: ChartSpec): Promise<string> {
   let view: InstanceType<typeof vega.View> | undefined;
   try {
     // vega tags the data rows it is given; a copy keeps the caller's spec plain JSON.
-    const compiled = vegaLite.compile(structuredClone(spec) as unknown as TopLevelSpec, {
+    const compiled = vegaLite.compile(withSubtitleLines(structuredClone(spec)) as unknown as TopLevelSpec, {
       config: LAB_CHART_CONFIG as Config,
     });
     view = new vega.View(vega.parse(compiled.spec), { renderer: 'none' });
@@ -85,6 +85,33 @@ export async function renderChart(spec: ChartSpec): Promise<string> {
   } finally {
     view?.finalize();
   }
+}
+
+/** A subtitle longer than this is set on several lines. */
+const SUBTITLE_LINE_CHARS = 90;
+
+/**
+ * vega sets a title on one line and widens the chart to hold it, so a long subtitle (the server, its
+ * address, the runs) made charts twice as wide as their plot and shrank every label with them on a page.
+ * Set on several lines, split after a `;` or before a ` · `, the chart is as wide as its plot needs.
+ */
+export function subtitleLines(subtitle: string): string | string[] {
+  if (subtitle.length <= SUBTITLE_LINE_CHARS) return subtitle;
+  const lines: string[] = [];
+  for (const part of subtitle.split(/(?<=;) | (?=· )/)) {
+    const last = lines.at(-1);
+    if (last !== undefined && last.length + 1 + part.length <= SUBTITLE_LINE_CHARS)
+      lines[lines.length - 1] = `${last} ${part}`;
+    else lines.push(part);
+  }
+  return lines.length > 1 ? lines : subtitle;
+}
+
+function withSubtitleLines(spec: ChartSpec): ChartSpec {
+  if (typeof spec.title === 'object' && typeof spec.title.subtitle === 'string') {
+    spec.title.subtitle = subtitleLines(spec.title.subtitle);
+  }
+  return spec;
 }
 
 /**

@@ -5,6 +5,8 @@ export interface Cell {
   text: string;
   numeric: boolean;
   isNull: boolean;
+  /** The whole text, when `text` was cut to fit: a table keeps it where a reader (or the handouts) can find it. */
+  whole?: string;
 }
 
 export interface CellOptions {
@@ -28,13 +30,16 @@ export function formatCell(value: unknown, column = '', options: CellOptions = {
   if (typeof value === 'number' || typeof value === 'bigint') {
     return { text: formatNumber(value, IDENTIFIER_COLUMN.test(column)), numeric: true, isNull: false };
   }
-  if (typeof value === 'string') {
-    return { text: truncate(oneLine(value), maxChars), numeric: NUMERIC_TEXT.test(value), isNull: false };
-  }
+  if (typeof value === 'string') return cut(oneLine(value), maxChars, NUMERIC_TEXT.test(value));
   if (value instanceof Date) return { text: formatDate(value), numeric: false, isNull: false };
   if (value instanceof Uint8Array) return { text: `<${value.byteLength} bytes>`, numeric: false, isNull: false };
   if (typeof value === 'boolean') return { text: String(value), numeric: false, isNull: false };
-  return { text: truncate(oneLine(JSON.stringify(value) ?? String(value)), maxChars), numeric: false, isNull: false };
+  return cut(oneLine(JSON.stringify(value) ?? String(value)), maxChars, false);
+}
+
+function cut(text: string, maxChars: number, numeric: boolean): Cell {
+  const shown = truncate(text, maxChars);
+  return shown === text ? { text, numeric, isNull: false } : { text: shown, numeric, isNull: false, whole: text };
 }
 
 /**

@@ -157,7 +157,9 @@ function htmlTable(t: Laid): string {
     .map((row) => {
       const tds = row.map((cell, i) => {
         const text = cell.isNull ? `<span style="${NULL_STYLE}">NULL</span>` : escapeHtml(cell.text);
-        return `<td style="${align(i)}">${text}</td>`;
+        // A cut cell shows its whole text on hover, and the handouts' index reads it from there.
+        const whole = cell.whole === undefined ? '' : ` title="${escapeHtml(cell.whole)}"`;
+        return `<td style="${align(i)}"${whole}>${text}</td>`;
       });
       return `<tr>${tds.join('')}</tr>`;
     })

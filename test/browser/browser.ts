@@ -1,13 +1,12 @@
 // What the browser tests share: Debian's Chromium driven by playwright-core, pages opened with the
 // network blocked and every attempted request counted, screenshots kept under build/screenshots.
 
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { projectRoot } from '../../src/config';
 
-/** Debian's package (set-up installs it as root); CHROMIUM_PATH points elsewhere. No browser is downloaded. */
-export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM, chromiumMissing, launchChromium } from '../../scripts/lib/chromium';
 
 export const SCREENSHOTS = path.join(projectRoot(), 'build', 'screenshots');
 
@@ -17,28 +16,6 @@ export const SCREENSHOTS = path.join(projectRoot(), 'build', 'screenshots');
  * LAB_BROWSER_TESTS=run runs every browser test that can run, skipping the others with the reason.
  */
 export const REQUIRED = process.env.LAB_BROWSER_TESTS === 'require';
-
-/** Why the browser tests cannot run here, or null when they can. */
-export function chromiumMissing(): string | null {
-  return existsSync(CHROMIUM)
-    ? null
-    : `Chromium is not installed at ${CHROMIUM} (as root, \`npm run setup\` installs Debian's chromium)`;
-}
-
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--no-sandbox', // the tests may run as root, where Chromium's sandbox refuses to start
-      '--headless',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
-}
 
 export interface OfflinePage {
   page: Page;
@@ -66,16 +43,25 @@ export async function openOffline(browser: Browser, file: string): Promise<Offli
   return { page, context, blocked };
 }
 
-/** Saves a full-page screenshot as a build artifact and returns its path. */
-export async function saveScreenshot(page: Page, name: string): Promise<string> {
+/** Saves a screenshot (the whole page, or what a reader sees first) as a build artifact and returns its path. */
+export async function saveScreenshot(page: Page, name: string, { fullPage = true } = {}): Promise<string> {
   const file = path.join(SCREENSHOTS, `${name}.png`);
   mkdirSync(path.dirname(file), { recursive: true });
-  await page.screenshot({ path: file, fullPage: true });
+  await page.screenshot({ path: file, fullPage });
   return file;
 }
 
-/** How the page's charts are drawn: per inline SVG, its marks (paths, rects, lines, text) and its size. */
-export function chartsOnPage(page: Page): Promise<Array<{ marks: number; width: number; height: number }>> {
+export interface DrawnChart {
+  /** Paths, rects, lines, circles, polygons and polylines drawn. */
+  marks: number;
+  width: number;
+  height: number;
+  /** Drawn width over the width the chart was made for: below 1 it is shrunk, and its labels with it. */
+  scale: number;
+}
+
+/** How the page's charts are drawn: per inline SVG, its marks, its size, and how far it was shrunk. */
+export function chartsOnPage(page: Page): Promise<DrawnChart[]> {
   return page.$$eval('.output-chart svg', (svgs) =>
     svgs.map((svg) => {
       const box = svg.getBoundingClientRect();
@@ -83,6 +69,7 @@ export function chartsOnPage(page: Page): Promise<Array<{ marks: number; width: 
         marks: svg.querySelectorAll('path, rect, line, circle, polygon, polyline').length,
         width: box.width,
         height: box.height,
+        scale: box.width / Number(svg.getAttribute('width')),
       };
     }),
   );

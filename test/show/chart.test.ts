@@ -16,6 +16,7 @@ import {
   showChart,
   type ChartSpec,
 } from '../../src/show';
+import { subtitleLines } from '../../src/show/chart';
 
 /** A seeded log-normal sample, so the charts' inputs are the same on every run. */
 function latencies(medianMs: number, n: number, seed: number): number[] {
@@ -165,6 +166,32 @@ describe('chart builders render to SVG', () => {
     const clock = [0, 1, 2].map((i) => ({ at: new Date(Date.UTC(2025, 11, 1, 9, 0, i * 10)), hitRatio: 0.5 + i / 10 }));
     const byTime = await render(hitRateChart(clock, { title: 'Hit rate while warming' }));
     expect(byTime).toEqual(expect.arrayContaining(['Hit rate while warming', 'time (UTC)', '09:00:10']));
+  });
+});
+
+describe('titles', () => {
+  const subtitle =
+    'MariaDB 10.11.19 (10.11.19-MariaDB-0+deb12u1) at 127.0.0.1:3306/flughafendb_handouts; 300 runs each after 30 warm-up runs, one at a time';
+
+  it('sets a long subtitle on several lines, so the chart is no wider than its plot needs', async () => {
+    expect(subtitleLines(subtitle)).toEqual([
+      'MariaDB 10.11.19 (10.11.19-MariaDB-0+deb12u1) at 127.0.0.1:3306/flughafendb_handouts;',
+      '300 runs each after 30 warm-up runs, one at a time',
+    ]);
+    expect(subtitleLines('a short one; kept')).toBe('a short one; kept');
+    expect(subtitleLines('x'.repeat(120))).toBe('x'.repeat(120)); // nowhere to break: kept whole
+    const width = async (sub: string | string[]) => {
+      const spec = latencyDistributionChart([database, cache], { title: 'Latency' });
+      const svg = await renderChart({ ...spec, title: { text: 'Latency', subtitle: sub } });
+      return { width: Number(svg.match(/<svg[^>]*\swidth="([\d.]+)"/)![1]), svg };
+    };
+    const long = await width(subtitle);
+    const oneLine = await width([subtitle]); // an array is the caller's own lines: kept as given
+    expect(long.width).toBeLessThan(oneLine.width * 0.75);
+    expect(long.svg).toContain(
+      '<tspan>MariaDB 10.11.19 (10.11.19-MariaDB-0+deb12u1) at 127.0.0.1:3306/flughafendb_handouts;</tspan>',
+    );
+    expect(long.svg).toMatch(/<tspan[^>]*>300 runs each after 30 warm-up runs, one at a time<\/tspan>/);
   });
 });
 

@@ -5,6 +5,7 @@ import { LabError } from '../../src/errors';
 import { summarizeSamples } from '../../src/measure';
 import {
   benchTable,
+  escapeHtml,
   formatCell,
   formatNumber,
   renderTable,
@@ -115,6 +116,17 @@ describe('renderTable', () => {
     expect(row).toContain('<3 bytes>');
     expect(row).toContain('{"tags":["route:JFK…');
     expect(row).toContain(`${'x'.repeat(19)}…`);
+  });
+
+  it('keeps the whole text of a cut cell in its title, where a reader can hover and the handouts read it', () => {
+    const whole = `failover: 101 of 58887 reads answered by the database while the replica took over <${'x'.repeat(30)}>`;
+    const { html } = renderTable([
+      { measurement: 'failover', value: whole },
+      { measurement: 'short', value: 'kept' },
+    ]);
+    expect(html).toContain(`title="${escapeHtml(whole)}">${escapeHtml(whole.slice(0, 79))}…</td>`);
+    expect(html).toContain('>kept</td>');
+    expect(html.match(/title=/g)).toHaveLength(1);
   });
 });
 
