@@ -48,3 +48,11 @@ export {
 } from './valkey/cluster-server';
 export { connectValkeyServer } from './valkey/client';
 export { labKeysWithoutTtl } from './valkey/keys';
+export {
+  builtValkey,
+  valkeyBinary,
+  VALKEY_BUILD_DIR,
+  VALKEY_TOOLS,
+  type ValkeyBuild,
+  type ValkeyTool,
+} from './valkey/binaries';
