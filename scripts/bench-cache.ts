@@ -18,6 +18,7 @@ import {
   rowsWithColumns,
   runPipelined,
   startPrivateValkey,
+  valkeyBinary,
   valkeyServerInfo,
   type Codec,
 } from '../src/internal';
@@ -37,7 +38,7 @@ function valueOfSize(bytes: number): Array<Record<string, unknown>> {
 
 /** valkey-benchmark's figure for one test: `field` of the CSV row named `test`. */
 function valkeyBenchmark(port: number, args: string[], test: string, field: string): number {
-  const csv = execFileSync('valkey-benchmark', ['-h', '127.0.0.1', '-p', String(port), '--csv', ...args], {
+  const csv = execFileSync(valkeyBinary('benchmark'), ['-h', '127.0.0.1', '-p', String(port), '--csv', ...args], {
     encoding: 'utf8',
   });
   const [header, ...lines] = csv

@@ -7,6 +7,7 @@ import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import {
+  builtValkey,
   ENGINE_KINDS,
   connectValkey,
   describeConfig,
@@ -66,6 +67,14 @@ async function main(): Promise<void> {
     const guard = config.valkey.password ? ', password from .env' : '';
     return `${started ? 'started' : 'already running'}: the lab's Valkey at ${valkey.url.replace('redis://', '')} (data in ${valkey.dir}${guard})`;
   });
+
+  const build = builtValkey(root);
+  if (build) {
+    await step(`Valkey ${build.version} (set-up's build)`, async () => {
+      const where = path.relative(root, path.dirname(build.bin.server));
+      return `in ${where} (TLS ${build.tls ? 'on' : 'off'}): npm run notebooks -- --valkey 9.1 runs the notebooks on it`;
+    });
+  }
 
   await step('Jupyter kernel (tslab)', async () => {
     const setup = installKernelSpec(root, findNotebookPython(values.python));

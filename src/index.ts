@@ -166,13 +166,43 @@ export {
   CLUSTER_SLOTS,
   clusterSlotRanges,
   keysPerPrimary,
+  migrateSlots,
   moveSlots,
   type MoveSlotsOptions,
   type PrimaryKeys,
+  type SlotMigration,
   type SlotMove,
   type SlotRange,
 } from './valkey/resharding';
 export { killClusterNode, waitForPromotion, type KilledNode, type Promotion } from './valkey/failover';
+
+// Newer Valkey (8.1, 9.0) where the server has it, the older way where it has not: decided in one place
+export {
+  detectFeatures,
+  featureTable,
+  VALKEY_FEATURES,
+  valkeyAtLeast,
+  type FeaturePath,
+  type ValkeyFeature,
+  type ValkeyFeatures,
+} from './valkey/features';
+export {
+  COMPARE_AND_DELETE_LUA,
+  COMPARE_AND_SET_LUA,
+  deleteIfEqual,
+  setIfEqual,
+  type ConditionalOutcome,
+} from './valkey/conditional';
+export {
+  expireFields,
+  fieldTtls,
+  readAllFields,
+  readFields,
+  readFieldsAndRefresh,
+  setFieldsWithTtl,
+  type FieldExpiryResult,
+} from './valkey/field-expiry';
+export { readCommandLog, type CommandLogEntry, type CommandLogRead, type CommandLogType } from './valkey/commandlog';
 
 // Caching patterns
 export {
@@ -268,7 +298,6 @@ export {
   createLockedRead,
   createUnprotectedRead,
   detectLockRelease,
-  lockReleaseFor,
   releaseLock,
   RELEASE_LOCK_LUA,
   runStampedeDrill,

@@ -35,7 +35,15 @@ export { provisionLabDatabase, testDatabaseName } from './db/provision';
 export { countRows, DATASET_NAME, METADATA, METADATA_COLUMNS } from './dataset-status';
 
 // Valkey servers set-up and tests start
-export { endChild, ensureManagedValkey, freePort, serverArgs, spawnOwnedValkey, waitUntilReady } from './valkey/server';
+export {
+  binaryVersion,
+  endChild,
+  ensureManagedValkey,
+  freePort,
+  serverArgs,
+  spawnOwnedValkey,
+  waitUntilReady,
+} from './valkey/server';
 export { isAlive, own, OWNED_DIR, ownedPids, reapOrphans, startWorker, type OwnedRecord } from './valkey/processes';
 export {
   LOCAL_CLUSTER_DIR,
@@ -48,3 +56,11 @@ export {
 } from './valkey/cluster-server';
 export { connectValkeyServer } from './valkey/client';
 export { labKeysWithoutTtl } from './valkey/keys';
+export {
+  builtValkey,
+  valkeyBinary,
+  VALKEY_BUILD_DIR,
+  VALKEY_TOOLS,
+  type ValkeyBuild,
+  type ValkeyTool,
+} from './valkey/binaries';

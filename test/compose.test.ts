@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { loadConfig, projectRoot } from '../src/config';
+import { builtValkey } from '../src/valkey/binaries';
 
 // No Docker engine runs where the tests run, so the compose file is checked by reading it: what `docker
 // compose up` would start (images, ports, options, health, storage) and what the README tells learners to set.
@@ -42,7 +43,7 @@ function documented(section: 'MariaDB' | 'MySQL 8.4'): Record<string, string> {
   );
 }
 
-/** The Valkey this machine runs the lab on (Debian's valkey-server), as major.minor. */
+/** The Valkey this machine runs the lab on (Debian's valkey-server on PATH), as major.minor. */
 function valkeyHere(): string | null {
   try {
     const version = execFileSync('valkey-server', ['--version'], { encoding: 'utf8' }).match(/v=(\d+\.\d+)\./);
@@ -133,4 +134,37 @@ describe("the learners' docker-compose.yml", () => {
       expect(config.valkey.url).toBe(env.VALKEY_URL);
     },
   );
+});
+
+describe("the compose file's Valkey 9.1 profile", () => {
+  const valkey9 = compose.services['valkey-9.1'] as Service & { profiles?: string[] };
+
+  it('starts only with --profile valkey-9.1, pinned to the release of set-up’s 9.1 build', () => {
+    expect(valkey9.profiles).toEqual(['valkey-9.1']);
+    const [repository, tag = ''] = valkey9.image.split(':');
+    expect(repository).toBe('valkey/valkey');
+    expect(tag).toMatch(/^9\.1\.\d+$/);
+    const build = builtValkey();
+    if (build) expect(tag).toBe(build.version);
+  });
+
+  it('keeps nothing on disk, like the 8.0 service, and has a healthcheck', () => {
+    expect(valkey9.command).toEqual(service('valkey').command);
+    expect(valkey9.healthcheck).toEqual(service('valkey').healthcheck);
+  });
+
+  it('publishes on loopback beside the 8.0 service, and documents a VALKEY_URL the config accepts', () => {
+    const taken = Object.values(compose.services).flatMap((s) =>
+      s === valkey9 ? [] : s.ports.map((p) => p.split(':')[1]),
+    );
+    expect(valkey9.ports).toHaveLength(1);
+    const [host, outside, inside] = valkey9.ports[0]!.split(':');
+    expect(host).toBe('127.0.0.1');
+    expect(inside).toBe('6379');
+    expect(taken).not.toContain(outside);
+    const block = source.slice(source.indexOf('profile "valkey-9.1"'), source.indexOf('  valkey-9.1:'));
+    const url = /VALKEY_URL=(\S+)/.exec(block)![1]!;
+    const config = loadConfig({ env: { VALKEY_URL: url }, root: path.join(root, 'no-such-folder') });
+    expect(new URL(config.valkey.url!).port).toBe(outside);
+  });
 });

@@ -6,6 +6,7 @@ import { runConcurrent, type ConcurrentResult } from '../measure/concurrent';
 import { zipfKeys } from '../measure/keys';
 import { sampleInfo, type InfoSeries } from '../measure/sampler';
 import type { ValkeyClient } from '../valkey/client';
+import { detectFeatures } from '../valkey/features';
 
 /**
  * The guide's alert (Step 23) as written: it reads maxmemory with CONFIG GET, which Valkey and Redis
@@ -187,11 +188,10 @@ export async function readSlowlog(client: ValkeyClient, count = 10): Promise<Slo
 
 /**
  * Whether the server has COMMANDLOG (Valkey 8.1 and later: SLOWLOG's successor, which also logs large
- * requests and replies). Asked of the server itself (COMMAND INFO), not guessed from a version.
+ * requests and replies). Asked of the server itself (`detectFeatures`: COMMAND INFO), not guessed from a version.
  */
 export async function hasCommandlog(client: ValkeyClient): Promise<boolean> {
-  const [info] = (await client.call('COMMAND', 'INFO', 'COMMANDLOG')) as unknown[];
-  return info !== null && info !== undefined;
+  return (await detectFeatures(client)).has.commandLog;
 }
 
 /** COMMANDLOG GET `count` `type`, or undefined where the server has no COMMANDLOG. */

@@ -4,6 +4,7 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type Redis from 'iovalkey';
 import { LabError, errorMessage } from '../errors';
+import { valkeyBinary } from '../valkey/binaries';
 import { runPipelined, type PipelinedResult } from '../measure/pipeline';
 
 const run = promisify(execFile);
@@ -72,7 +73,7 @@ export async function runValkeyBenchmark(
   port: number,
   options: { tests?: readonly string[]; requests?: number; pipeline?: number; clients?: number } = {},
 ): Promise<{ args: string[]; lines: BenchmarkLine[] }> {
-  const binary = process.env.VALKEY_BENCHMARK_BIN ?? 'valkey-benchmark';
+  const binary = valkeyBinary('benchmark');
   const args = [
     '-h',
     '127.0.0.1',

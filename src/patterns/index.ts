@@ -21,7 +21,6 @@ export {
   backoffMs,
   createLockedRead,
   detectLockRelease,
-  lockReleaseFor,
   releaseLock,
   RELEASE_LOCK_LUA,
   type LockedReadOptions,

@@ -2,9 +2,10 @@
 
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { Command } from 'iovalkey';
 import type Redis from 'iovalkey';
 import type { Cluster } from 'iovalkey';
+import { callWithKey, COMPARE_AND_DELETE_LUA } from '../valkey/conditional';
+import { detectFeatures } from '../valkey/features';
 import type { ShapeCheck } from './entries';
 import {
   finish,
@@ -22,27 +23,17 @@ type Client = Redis | Cluster;
  * Deletes the lock only while it still holds our token. A plain DEL could remove a lock that expired
  * and was taken by someone else in the meantime; GET and DEL in one script cannot be split by another client.
  */
-export const RELEASE_LOCK_LUA = `if redis.call('GET', KEYS[1]) == ARGV[1] then
-  return redis.call('DEL', KEYS[1])
-else
-  return 0
-end`;
+export const RELEASE_LOCK_LUA = COMPARE_AND_DELETE_LUA;
 
 /** How a lock is released: `DELIFEQ key token` (Valkey 9.0 and later) or the Lua compare-and-delete. */
 export type LockRelease = 'delifeq' | 'lua';
 
 /**
- * Which release the server behind this `INFO server` text supports: `DELIFEQ` arrived in Valkey 9.0;
- * older Valkey and Redis get the Lua script, which does the same in one atomic step.
+ * Which release the server supports (`detectFeatures`: DELIFEQ arrived in Valkey 9.0; older Valkey and Redis
+ * get the Lua script, which does the same in one atomic step).
  */
-export function lockReleaseFor(infoServer: string): LockRelease {
-  const version = /^valkey_version:(\d+)\./m.exec(infoServer);
-  return version && Number(version[1]) >= 9 ? 'delifeq' : 'lua';
-}
-
-/** Asks the server (INFO server) which release it supports. */
 export async function detectLockRelease(client: Client): Promise<LockRelease> {
-  return lockReleaseFor(await client.info('server'));
+  return (await detectFeatures(client)).has.deleteIfEqual ? 'delifeq' : 'lua';
 }
 
 /** A random token (128 bits): it names this holder, so no other request can pass for it. */
@@ -69,21 +60,10 @@ export async function releaseLock(
   method: LockRelease = 'lua',
 ): Promise<boolean> {
   if (method === 'delifeq') {
-    const reply = await client.call('DELIFEQ', keyForUnknownCommand(client, 'delifeq', lockKey), token);
+    const reply = await callWithKey(client, 'DELIFEQ', lockKey, token);
     return Number(reply) === 1;
   }
   return Number(await client.eval(RELEASE_LOCK_LUA, 1, lockKey, token)) === 1;
-}
-
-/**
- * The client adds its key prefix only to the keys of commands its command table knows; a command newer
- * than the table (DELIFEQ) gets the prefix from us. Asking the client keeps this right once it learns the command.
- */
-export function keyForUnknownCommand(client: Client, command: string, key: string): string {
-  const prefix = client.options.keyPrefix;
-  if (!prefix) return key;
-  const probe = new Command(command, [key, 'token'], { keyPrefix: prefix });
-  return probe.getKeys().length > 0 ? key : `${prefix}${key}`;
 }
 
 /**

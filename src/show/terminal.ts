@@ -2,6 +2,7 @@
 
 import type { DbTarget, LabConfig } from '../config';
 import type { Flavor } from '../db/engine';
+import { valkeyBinary } from '../valkey/binaries';
 
 export interface TerminalCommand {
   /** Which server the command reaches, e.g. `PostgreSQL` or `Valkey`. */
@@ -21,7 +22,8 @@ const MYSQL_SIDE: Partial<Record<Flavor, { client: string; server: string }>> = 
  * The `mariadb`/`mysql`, `psql` and `valkey-cli` commands that reach the servers this configuration names,
  * as the lab user, in the lab's database. Passwords are never part of a command: the clients ask for them
  * (`-p`, psql's prompt, `valkey-cli --askpass`) and the note says where they are kept.
- * `flavor` picks the MariaDB or the MySQL client (both read the same options).
+ * `flavor` picks the MariaDB or the MySQL client (both read the same options); `valkey-cli` is VALKEY_CLI_BIN's
+ * when that is set, so the command runs the same Valkey as the lab.
  */
 export function terminalCommands(config: LabConfig, flavor?: Flavor): TerminalCommand[] {
   const commands: TerminalCommand[] = [];
@@ -59,13 +61,13 @@ function valkeyCommand(config: LabConfig): TerminalCommand | undefined {
     // -c follows MOVED redirections, so any node of the cluster will do as the first one.
     return {
       server: 'Valkey Cluster',
-      command: ['valkey-cli', '-c', '-h', seed.host, '-p', String(seed.port)].map(shellWord).join(' '),
+      command: [valkeyBinary('cli'), '-c', '-h', seed.host, '-p', String(seed.port)].map(shellWord).join(' '),
       note: `one seed node of VALKEY_CLUSTER_NODES; the lab's keys start with ${config.valkey.keyPrefix}`,
     };
   }
   if (!config.valkey.url) return undefined;
   const url = new URL(config.valkey.url);
-  const words = ['valkey-cli', '-h', url.hostname.replace(/^\[|\]$/g, ''), '-p', url.port || '6379'];
+  const words = [valkeyBinary('cli'), '-h', url.hostname.replace(/^\[|\]$/g, ''), '-p', url.port || '6379'];
   if (url.username && url.username !== 'default') words.push('--user', decodeURIComponent(url.username));
   const db = url.pathname.replace(/^\//, '');
   if (db && db !== '0') words.push('-n', db);

@@ -6,6 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import type { ClusterSeed } from '../config';
 import { LabError, errorMessage } from '../errors';
+import { valkeyBinary } from './binaries';
 import { isAlive } from './processes';
 import {
   endChild,
@@ -53,11 +54,13 @@ export interface LocalClusterOptions {
    * outlive it (the learner's cluster from `npm run cluster -- start`), stopped by `stopLocalCluster`.
    */
   lifetime?: 'owned' | 'detached';
+  /** The valkey-server and valkey-cli to run (default: VALKEY_SERVER_BIN / VALKEY_CLI_BIN, or PATH's). */
+  binaries?: { server?: string; cli?: string };
 }
 
 /** The valkey-cli binary (VALKEY_CLI_BIN overrides), or a LabError saying how to install it. */
 export function valkeyCliBinary(env: Record<string, string | undefined> = process.env): string {
-  const candidate = env.VALKEY_CLI_BIN ?? 'valkey-cli';
+  const candidate = valkeyBinary('cli', env);
   try {
     execFileSync(candidate, ['--version'], { stdio: 'pipe' });
     return candidate;
@@ -84,8 +87,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   const primaries = options.primaries ?? 3;
   const replicas = options.replicas ?? 0;
   if (primaries < 3) throw new LabError({ what: `A cluster needs at least 3 primaries, not ${primaries}` });
-  const cli = valkeyCliBinary();
-  const binary = valkeyServerBinary();
+  const cli = options.binaries?.cli ?? valkeyCliBinary();
+  const binary = options.binaries?.server ?? valkeyServerBinary();
   const dir = path.resolve(options.dir);
   const started = Date.now();
   const count = primaries * (1 + replicas);
@@ -124,7 +127,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
         child.unref();
         children.push(child);
       } else {
-        children.push(spawnOwnedValkey(args, port, nodeDir));
+        children.push(spawnOwnedValkey(args, port, nodeDir, binary));
       }
     }
     await Promise.all(ports.map((port) => waitUntilReady(port)));

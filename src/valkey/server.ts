@@ -7,18 +7,19 @@ import path from 'node:path';
 import type Redis from 'iovalkey';
 import { MANAGED_VALKEY_FILE, readManagedValkey, type ManagedValkey } from '../config';
 import { LabError } from '../errors';
+import { valkeyBinary } from './binaries';
 import { isCluster, nodeAddress, type ValkeyClient } from './client';
 import { parseInfo } from './info';
 import { own } from './processes';
 
 export const VALKEY_INSTALL_HINT =
-  'On Debian 12, add "deb http://deb.debian.org/debian bookworm-backports main" to the apt sources and run ' +
-  '`apt-get install -t bookworm-backports valkey-server valkey-tools` (npm run setup does this when it runs as root); ' +
-  'elsewhere see https://valkey.io/download, or set VALKEY_URL to a running server.';
+  "On Debian 12, add your Debian mirror's bookworm-backports suite to the apt sources and run " +
+  '`apt-get install -t bookworm-backports valkey-server valkey-tools` (npm run setup does both when it runs as root); ' +
+  'elsewhere see the README ("Valkey 9.1"), or set VALKEY_URL to a running server.';
 
 /** The valkey-server binary (VALKEY_SERVER_BIN overrides), or a LabError saying how to install it. */
 export function valkeyServerBinary(env: Record<string, string | undefined> = process.env): string {
-  const candidate = env.VALKEY_SERVER_BIN ?? 'valkey-server';
+  const candidate = valkeyBinary('server', env);
   try {
     execFileSync(candidate, ['--version'], { stdio: 'pipe' });
     return candidate;
@@ -111,6 +112,8 @@ export interface StartOptions {
   port?: number;
   /** Extra configuration, e.g. `{ maxmemory: '2mb', 'maxmemory-policy': 'allkeys-lru' }`. */
   config?: Record<string, string>;
+  /** The valkey-server to run (default: valkeyServerBinary(), i.e. VALKEY_SERVER_BIN or PATH's). */
+  binary?: string;
 }
 
 export function serverArgs(options: StartOptions & { port: number }, daemonize: boolean): string[] {
@@ -154,8 +157,13 @@ export async function endChild(child: ChildProcess, graceMs = 5_000): Promise<vo
  * Spawns valkey-server as a child of this process with `args`, owned by it (see processes.ts), and
  * remembers it as started here so adminCommand may reach it.
  */
-export function spawnOwnedValkey(args: string[], port: number, dir?: string): ChildProcess {
-  const child = spawn(valkeyServerBinary(), args, { stdio: 'ignore' });
+export function spawnOwnedValkey(
+  args: string[],
+  port: number,
+  dir?: string,
+  binary: string = valkeyServerBinary(),
+): ChildProcess {
+  const child = spawn(binary, args, { stdio: 'ignore' });
   // valkey-server shows itself as `valkey-server 127.0.0.1:<port>` in the process list.
   own(child, { kind: 'valkey-server', match: `:${port}`, dir });
   if (child.pid !== undefined) startedHere.set(port, child.pid);
@@ -175,6 +183,7 @@ export async function startPrivateValkey(options: StartOptions & { removeDir?: b
     serverArgs({ ...options, port }, false),
     port,
     options.removeDir ? path.resolve(options.dir) : undefined,
+    options.binary,
   );
   try {
     await waitUntilReady(port);
@@ -236,12 +245,21 @@ async function assertStartedHere(node: Redis, label: string): Promise<void> {
   if (serverPid !== pid) throw refuse();
 }
 
-/** True when the managed record points at a live Valkey that is the very process we started. */
-async function isOurs(record: ManagedValkey, password: string | undefined): Promise<boolean> {
+/**
+ * The managed record's live Valkey, when it is the very process we started: its version. Undefined when
+ * nothing answers there or another server does.
+ */
+async function ourVersion(record: ManagedValkey, password: string | undefined): Promise<string | undefined> {
   let info = await rawCommand(record.port, 'INFO server');
   if (info.startsWith('-NOAUTH') && password !== undefined)
     info = await rawCommand(record.port, 'INFO server', 1_000, password);
-  return /server_name:valkey/.test(info) && new RegExp(`process_id:${record.pid}\\b`).test(info);
+  if (!/server_name:valkey/.test(info) || !new RegExp(`process_id:${record.pid}\\b`).test(info)) return undefined;
+  return /valkey_version:([\d.]+)/.exec(info)?.[1] ?? '';
+}
+
+/** The release a valkey-server binary says it is (`--version`: `Valkey server v=9.1.2 ...`). */
+export function binaryVersion(binary: string): string | undefined {
+  return /\bv=([\d.]+)/.exec(execFileSync(binary, ['--version'], { encoding: 'utf8' }))?.[1];
 }
 
 /** True when the server on `port` asks for exactly `password` (or, without one, for none). */
@@ -268,8 +286,9 @@ async function stopManaged(record: ManagedValkey): Promise<void> {
 }
 
 /**
- * Makes sure the Valkey that set-up manages is running: reuses the recorded one when it is alive and
- * ours (a Redis on some port is never mistaken for it), otherwise starts one daemonized on a free
+ * Makes sure the Valkey that set-up manages is running: reuses the recorded one when it is alive, ours
+ * (a Redis on some port is never mistaken for it) and of the release of `valkeyServerBinary()` (so
+ * VALKEY_SERVER_BIN pointing at another Valkey restarts it on that one), otherwise starts one daemonized on a free
  * loopback port with its files under `.lab/valkey`, and records it. With `password` the server asks
  * for it (requirepass, kept in a configuration file only its owner may read, so it never shows in
  * the process list); a recorded server that asks for no password, or another one, is restarted with it.
@@ -279,13 +298,16 @@ export async function ensureManagedValkey(
   root: string,
   password?: string,
 ): Promise<{ valkey: ManagedValkey; started: boolean }> {
+  const binary = valkeyServerBinary();
   const recorded = readManagedValkey(root);
-  if (recorded && (await isOurs(recorded, password))) {
-    if (await guardedAs(recorded.port, password)) return { valkey: recorded, started: false };
+  const running = recorded && (await ourVersion(recorded, password));
+  if (recorded && running !== undefined) {
+    // Reused only as it should be: asking for this password, and the release VALKEY_SERVER_BIN (or PATH) has.
+    const current = (await guardedAs(recorded.port, password)) && running === binaryVersion(binary);
+    if (current) return { valkey: recorded, started: false };
     await stopManaged(recorded);
   }
 
-  const binary = valkeyServerBinary();
   const dir = path.join(root, '.lab', 'valkey');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const portIsFree = recorded && (await rawCommand(recorded.port, 'PING', 300)) === '';

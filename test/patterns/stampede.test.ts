@@ -11,15 +11,12 @@ import {
   createEarlyRefreshRead,
   createLockedRead,
   createUnprotectedRead,
-  detectLockRelease,
-  lockReleaseFor,
   releaseLock,
   runStampedeDrill,
   shouldRefreshEarly,
   type StampedeOutcome,
   type StampedeRead,
 } from '../../src/patterns';
-import { keyForUnknownCommand } from '../../src/patterns/lock';
 import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
 
 const PREFIX = 'lab:';
@@ -33,26 +30,7 @@ function countOutcomes(reads: ReadonlyArray<StampedeRead<unknown>>): Partial<Rec
   return counts;
 }
 
-describe('which lock release a server supports', () => {
-  const info = (lines: string[]) => ['# Server', ...lines, 'redis_mode:standalone', ''].join('\r\n');
-
-  it('uses DELIFEQ on Valkey 9.0 and later, the Lua compare-and-delete before it and on Redis', () => {
-    expect(lockReleaseFor(info(['redis_version:7.2.4', 'server_name:valkey', 'valkey_version:8.0.1']))).toBe('lua');
-    expect(lockReleaseFor(info(['redis_version:7.2.4', 'server_name:valkey', 'valkey_version:8.1.3']))).toBe('lua');
-    expect(lockReleaseFor(info(['redis_version:7.2.4', 'server_name:valkey', 'valkey_version:9.0.0']))).toBe('delifeq');
-    expect(lockReleaseFor(info(['redis_version:7.2.4', 'server_name:valkey', 'valkey_version:10.2.1']))).toBe(
-      'delifeq',
-    );
-    expect(lockReleaseFor(info(['redis_version:9.0.0']))).toBe('lua'); // Redis: no DELIFEQ
-  });
-
-  it("adds the key prefix to DELIFEQ's key itself, since the client's command table does not know it", async () => {
-    const client = { options: { keyPrefix: PREFIX } } as unknown as Redis;
-    expect(keyForUnknownCommand(client, 'delifeq', 'hot:lock')).toBe('lab:hot:lock');
-    expect(keyForUnknownCommand(client, 'get', 'hot:lock')).toBe('hot:lock'); // known: the client prefixes it
-    expect(keyForUnknownCommand({ options: {} } as unknown as Redis, 'delifeq', 'hot:lock')).toBe('hot:lock');
-  });
-
+describe('waiting for a lock', () => {
   it('waits between polls within bounds that grow and stop at the cap, never zero', () => {
     expect(backoffMs(0, 5, 100, () => 0)).toBe(2.5);
     expect(backoffMs(0, 5, 100, () => 0.999)).toBeCloseTo(5, 1);
@@ -102,12 +80,6 @@ describe('stampede strategies on a real Valkey', () => {
   beforeEach(async () => {
     loads = 0;
     await clearLabKeys(valkey);
-  });
-
-  it('detects the Lua release on this server, whose version has no DELIFEQ', async () => {
-    const info = await valkey.info('server');
-    expect(await detectLockRelease(valkey)).toBe(lockReleaseFor(info));
-    if (/valkey_version:8\./.test(info)) expect(await detectLockRelease(valkey)).toBe('lua');
   });
 
   it("a token-checked release cannot delete another holder's lock", async () => {

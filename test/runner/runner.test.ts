@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, projectRoot } from '../../src/config';
 import { connectValkey } from '../../src/valkey';
 import { LabError } from '../../src/errors';
+import { binaryVersion, builtValkey, valkeyServerBinary } from '../../src/internal';
 import { readJupyterSetup } from '../../scripts/lib/jupyter';
 import { scratchDir } from '../support/scratch';
 import {
@@ -21,6 +22,7 @@ const root = projectRoot();
 const fixtures = path.join(root, 'test', 'fixtures', 'notebooks');
 
 interface Summary {
+  valkey: string;
   runs: Array<{
     notebook: string;
     engine: string;
@@ -28,6 +30,7 @@ interface Summary {
     cells: number;
     failedCell: number | null;
     error: string | null;
+    valkey: string;
   }>;
 }
 
@@ -35,6 +38,7 @@ interface Summary {
 async function runRunner(
   notebooks: string[],
   options: string[] = [],
+  extraEnv: NodeJS.ProcessEnv = {},
 ): Promise<{ code: number; output: string; summary: Summary; out: string }> {
   const out = scratchDir('runs');
   const args = [
@@ -46,7 +50,11 @@ async function runRunner(
     ...options,
     ...notebooks.map((n) => path.join(fixtures, n)),
   ];
-  const result = await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), args, { cwd: root }).then(
+  const env = { ...process.env, ...extraEnv };
+  const result = await promisify(execFile)(path.join(root, 'node_modules', '.bin', 'tsx'), args, {
+    cwd: root,
+    env,
+  }).then(
     ({ stdout, stderr }) => ({ code: 0, output: stdout + stderr }),
     (error: { code: number; stdout: string; stderr: string }) => ({
       code: error.code,
@@ -148,6 +156,35 @@ describe('the headless runner with exercises', { timeout: 240_000 }, () => {
     expect(exercise).toContain("return todo('return twice n');");
     expect(text).toMatch(/^○ Your turn 0\.1 is not done yet/);
   });
+});
+
+describe('which Valkey a run uses', { timeout: 240_000 }, () => {
+  it("runs on the lab's own Valkey by default, and records it", async () => {
+    const version = binaryVersion(valkeyServerBinary());
+    const { code, output, summary } = await runRunner(['valkey-release.ipynb'], [], {
+      EXPECTED_VALKEY_VERSION: version,
+    });
+    expect(code).toBe(0);
+    expect(summary.valkey).toBe(`Valkey ${version}`);
+    expect(summary.runs[0]).toMatchObject({ ok: true, valkey: `Valkey ${version}` });
+    expect(output).toContain(`valkey-release.ipynb on mysql, Valkey ${version} ... passed`);
+  });
+
+  const build = builtValkey();
+  it.skipIf(!build)(
+    "with --valkey 9.1 runs on set-up's build: the server it starts for the run and every server a notebook starts",
+    async () => {
+      const { code, output, summary } = await runRunner(['valkey-release.ipynb'], ['--valkey', '9.1'], {
+        EXPECTED_VALKEY_VERSION: build!.version,
+      });
+      expect(code).toBe(0);
+      expect(summary.valkey).toBe(`Valkey ${build!.version}`);
+      expect(summary.runs[0]).toMatchObject({ ok: true, valkey: `Valkey ${build!.version}` });
+      expect(output).toMatch(
+        new RegExp(`Valkey for this run: Valkey ${build!.version.replace(/\./g, '\\.')} at 127\\.0\\.0\\.1:\\d+`),
+      );
+    },
+  );
 });
 
 describe('Jupyter missing', () => {

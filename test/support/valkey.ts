@@ -11,16 +11,21 @@ import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey 
  * Registers hooks in the calling scope: before its tests, start a private Valkey (data in a temporary
  * folder named after `name`, removed when it stops) and hand `connected` a client with the `lab:` prefix; before each test,
  * delete the lab's keys (unless `clearKeys` is false); after the tests, disconnect and stop the server.
+ * `binary` runs another valkey-server than the lab's (a release from test/support/valkey-builds).
  */
 export function usePrivateValkey(
   name: string,
   connected: (valkey: Redis, server: PrivateValkey) => void,
-  options: { clearKeys?: boolean } = {},
+  options: { clearKeys?: boolean; binary?: string } = {},
 ): void {
   let server: PrivateValkey | undefined;
   let valkey: Redis | undefined;
   beforeAll(async () => {
-    server = await startPrivateValkey({ dir: mkdtempSync(path.join(tmpdir(), `lab-${name}-`)), removeDir: true });
+    server = await startPrivateValkey({
+      dir: mkdtempSync(path.join(tmpdir(), `lab-${name}-`)),
+      removeDir: true,
+      binary: options.binary,
+    });
     valkey = await connectValkeyUrl(server.url, { keyPrefix: 'lab:' });
     connected(valkey, server);
   });

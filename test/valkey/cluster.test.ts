@@ -26,12 +26,16 @@ import {
   valkeyServerInfo,
   type LocalCluster,
 } from '../../src/valkey';
+import { describeEachValkey } from '../support/valkey-builds';
 
-describe('a local Valkey Cluster of 3 primaries', () => {
+describeEachValkey('a local Valkey Cluster of 3 primaries', (release) => {
   let cluster: LocalCluster;
   let client: Cluster;
   beforeAll(async () => {
-    cluster = await startLocalCluster({ dir: mkdtempSync(path.join(tmpdir(), 'lab-cluster-')) });
+    cluster = await startLocalCluster({
+      dir: mkdtempSync(path.join(tmpdir(), 'lab-cluster-')),
+      binaries: { server: release.server, cli: release.cli },
+    });
     client = await connectValkeyCluster(cluster.seeds, { keyPrefix: 'lab:' });
   }, 60_000);
   afterAll(async () => {
@@ -39,13 +43,13 @@ describe('a local Valkey Cluster of 3 primaries', () => {
     await cluster?.stop();
   });
 
-  it('is three primaries on distinct loopback ports, reported as running', async () => {
+  it('is three primaries of this release on distinct loopback ports, reported as running', async () => {
     expect(cluster.nodes.filter((n) => n.role === 'primary')).toHaveLength(3);
     expect(new Set(cluster.seeds.map((s) => s.port)).size).toBe(3);
     expect(cluster.envLine).toMatch(/^VALKEY_CLUSTER_NODES=127\.0\.0\.1:\d+,127\.0\.0\.1:\d+,127\.0\.0\.1:\d+$/);
     const status = await localClusterStatus(cluster.dir);
     expect(status).toMatchObject({ running: true, state: 'ok' });
-    expect((await valkeyServerInfo(client)).mode).toBe('cluster');
+    expect(await valkeyServerInfo(client)).toMatchObject({ mode: 'cluster', version: release.version });
   });
 
   it('connectValkey returns a cluster client with the lab prefix when VALKEY_CLUSTER_NODES is set', async () => {

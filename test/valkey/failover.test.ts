@@ -1,10 +1,11 @@
-// Failover on a real local cluster with replicas: a killed primary's replica takes over and its keys stay readable.
+// Failover on a real local cluster with replicas, on every Valkey release under test: a killed primary's replica
+// takes over and its keys stay readable.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Cluster } from 'iovalkey';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LabError } from '../../src/errors';
 import { failureWindow, runConcurrent } from '../../src/measure';
 import {
@@ -16,12 +17,17 @@ import {
   waitForPromotion,
   type LocalCluster,
 } from '../../src/valkey';
+import { describeEachValkey } from '../support/valkey-builds';
 
-describe('failover on a local cluster with one replica per primary', () => {
+describeEachValkey('failover on a local cluster with one replica per primary', (release) => {
   let cluster: LocalCluster;
   let client: Cluster;
   beforeAll(async () => {
-    cluster = await startLocalCluster({ dir: mkdtempSync(path.join(tmpdir(), 'lab-failover-')), replicas: 1 });
+    cluster = await startLocalCluster({
+      dir: mkdtempSync(path.join(tmpdir(), 'lab-failover-')),
+      replicas: 1,
+      binaries: { server: release.server, cli: release.cli },
+    });
     client = await connectValkeyCluster(cluster.seeds, { keyPrefix: 'lab:' });
   }, 90_000);
   afterAll(async () => {

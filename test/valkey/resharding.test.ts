@@ -1,29 +1,37 @@
-// Resharding under load on a real local cluster: keys move, the client follows MOVED/ASK, no request fails.
+// Resharding under load on a real local cluster, on every Valkey release under test: keys move, the client follows
+// MOVED/ASK, no request fails; atomic slot migration where the release has it (9.0), MIGRATE key by key where not.
 
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Cluster } from 'iovalkey';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LabError } from '../../src/errors';
 import { failureWindow, failuresOverTime, runConcurrent } from '../../src/measure';
 import { failuresOverTimeChart, keysPerPrimaryChart, renderChart, slotRangesChart } from '../../src/show';
 import {
   clusterSlotRanges,
   connectValkeyCluster,
+  adminCommand,
   keysPerPrimary,
+  migrateSlots,
   moveSlots,
   nodeAddress,
   startLocalCluster,
   storedKey,
+  valkeyAtLeast,
   type LocalCluster,
 } from '../../src/valkey';
+import { describeEachValkey } from '../support/valkey-builds';
 
-describe('moving a slot range on a local cluster', () => {
+describeEachValkey('moving a slot range on a local cluster', (release) => {
   let cluster: LocalCluster;
   let client: Cluster;
   beforeAll(async () => {
-    cluster = await startLocalCluster({ dir: mkdtempSync(path.join(tmpdir(), 'lab-reshard-')) });
+    cluster = await startLocalCluster({
+      dir: mkdtempSync(path.join(tmpdir(), 'lab-reshard-')),
+      binaries: { server: release.server, cli: release.cli },
+    });
     client = await connectValkeyCluster(cluster.seeds, { keyPrefix: 'lab:' });
   }, 60_000);
   afterAll(async () => {
@@ -85,6 +93,50 @@ describe('moving a slot range on a local cluster', () => {
     const svg = await renderChart(failuresOverTimeChart(buckets, { events: [{ atMs: 0, label: 'move began' }] }));
     expect(svg).toContain('move began');
   }, 30_000);
+
+  it('migrateSlots moves a range atomically where the release has CLUSTER MIGRATESLOTS, else key by key, and no read fails', async () => {
+    const atomic = valkeyAtLeast(release.version, '9.0');
+    const ranges = await clusterSlotRanges(client);
+    const source = ranges.at(-1)!;
+    const target = ranges.find((r) => r.node !== source.node)!.node;
+    const start = source.end - 199;
+    const keys = Array.from({ length: 2000 }, (_, i) => `ticket:${i}`);
+    await Promise.all(keys.map((key) => client.set(key, key)));
+    await adminCommand(client, 'CONFIG', 'RESETSTAT');
+
+    const move = migrateSlots(client, { start, end: source.end, to: target });
+    const load = runConcurrent(
+      async ({ request }) => {
+        const key = keys[request % keys.length]!;
+        if ((await client.get(key)) !== key) throw new Error(`wrong value for ${key}`);
+        return 'ok';
+      },
+      { callers: 50, durationMs: 2_000 },
+    );
+    const [moved, run] = await Promise.all([move, load]);
+    expect(moved).toMatchObject({
+      from: source.node,
+      to: target,
+      slots: 200,
+      path: atomic ? 'command' : 'fallback',
+      command: atomic ? 'CLUSTER MIGRATESLOTS' : 'SETSLOT + MIGRATE',
+    });
+    expect(moved.keys).toBeGreaterThan(0);
+    expect(run.summary.errors).toBe(0);
+    // What the source received: one CLUSTER MIGRATESLOTS, or a MIGRATE per batch of keys.
+    const stats = await client
+      .nodes('master')
+      .find((n) => nodeAddress(n) === source.node)!
+      .info('commandstats');
+    expect(/^cmdstat_cluster\|migrateslots:calls=1,/m.test(stats)).toBe(atomic);
+    expect(/^cmdstat_migrate:calls=\d+/m.test(stats)).toBe(!atomic);
+    const after = await clusterSlotRanges(client);
+    expect(after.some((r) => r.node === target && r.start <= start && r.end >= source.end)).toBe(true);
+    for (const key of keys.slice(0, 200)) expect(await client.get(key)).toBe(key);
+    console.info(
+      `${release.label}: ${moved.command} moved ${moved.slots} slots, ${moved.keys} keys in ${Math.round(moved.durationMs)} ms`,
+    );
+  }, 60_000);
 
   it('refuses a range that spans two primaries', async () => {
     const ranges = await clusterSlotRanges(client);
