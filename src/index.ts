@@ -582,3 +582,7 @@ export {
   type ReadThrough,
   type SafeReadThrough,
 } from './exercises/cache-aside';
+export { gradeEarlyRefresh, gradeLock, type LearnersEarlyRefresh, type LearnersLock } from './exercises/real-world';
+// What notebooks 05–08's exercises and experiments use beside their graders
+export { lockToken, type EarlyRefreshCondition } from './patterns';
+export { stampedeTable } from './show/stampede-table';

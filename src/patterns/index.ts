@@ -24,6 +24,7 @@ export {
   lockReleaseFor,
   releaseLock,
   RELEASE_LOCK_LUA,
+  lockToken,
   type LockedReadOptions,
   type LockedStrategy,
   type LockRelease,
@@ -31,6 +32,7 @@ export {
 export {
   createEarlyRefreshRead,
   shouldRefreshEarly,
+  type EarlyRefreshCondition,
   type EarlyRefreshEntry,
   type EarlyRefreshOptions,
 } from './early-refresh';
