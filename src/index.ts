@@ -586,3 +586,39 @@ export { gradeEarlyRefresh, gradeLock, type LearnersEarlyRefresh, type LearnersL
 // What notebooks 05–08's exercises and experiments use beside their graders
 export { lockToken, type EarlyRefreshCondition } from './patterns';
 export { stampedeTable } from './show/stampede-table';
+export {
+  AIRPORT_BUDGET_BYTES,
+  airportNames,
+  EVICTION_EXERCISE,
+  gradeAirportBudget,
+  gradeEvictionChoice,
+  type AirportName,
+  type AirportStore,
+  type EvictionChoice,
+} from './exercises/performance';
+export {
+  cheLruHitRatio,
+  evictionTheory,
+  randomReplacementHitRatio,
+  staticTopHitRatio,
+  type HitRatioPrediction,
+} from './experiments/eviction-theory';
+export {
+  studiedRunsTable,
+  studyEviction,
+  studyRun,
+  type EvictionStudy,
+  type StudiedRun,
+  type StudyWorkload,
+} from './experiments/eviction-study';
+export { compareCodecs, codecTable, type CodecRow } from './experiments/codec-comparison';
+export { GUIDE_TIMING_LOOP, summarizeTimingLoop, timeGuideLoop, type TimingLoopRun } from './experiments/eval-loop';
+export { compareServerState, serverState, type ServerState } from './experiments/server-state';
+export {
+  evictionTheoryChart,
+  hitRatioAlongRunChart,
+  POLICY_COLOURS,
+  type EvictionWindowPoint,
+  type MeasuredEviction,
+  type PredictedEviction,
+} from './show/eviction-charts';

@@ -90,3 +90,18 @@ export function evictionTheory(
     { theory: 'random replacement', hitRatio: randomReplacementHitRatio(shares, capacity).hitRatio },
   ];
 }
+
+/** Which prediction a policy's measurement is set beside. */
+export function theoryOfPolicy(policy: string): string {
+  if (policy.endsWith('-lru')) return "LRU (Che's approximation)";
+  // volatile-ttl with one TTL for every key evicts the key written first: FIFO, which has random's hit ratio here.
+  if (policy.endsWith('-random') || policy === 'volatile-ttl') return 'random replacement';
+  // LFU learns the most popular keys; noeviction keeps whichever came first: both are static caches at best.
+  return 'static top-C (LFU bound)';
+}
+
+/** The prediction `theoryOfPolicy(policy)` names, for a cache of `capacity` keys. */
+export function predictHitRatio(policy: string, shares: readonly number[], capacity: number): number {
+  const theory = theoryOfPolicy(policy);
+  return evictionTheory(shares, capacity).find((t) => t.theory === theory)!.hitRatio;
+}

@@ -152,37 +152,36 @@ export async function runEvictionWorkload(server: PrivateValkey, workload: Evict
         if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
       }
       const reads = await client.pipeline(batch.map((key) => ['get', key])).exec();
-      // A key asked for twice in one pipeline misses once: one by one, the second request would find what the
-      // first one's SET stored.
-      const missed = new Set<string>();
-      let batchHits = 0;
+      const missed = [...new Set(batch.filter((_, i) => (reads?.[i]?.[1] ?? null) === null))];
+      const refused = new Set<string>();
+      if (missed.length > 0) {
+        const writes = await client.pipeline(missed.map((key) => ['set', key, value, 'EX', ttl])).exec();
+        (writes ?? []).forEach(([error], i) => {
+          if (!error) return;
+          refused.add(missed[i]!);
+          if (!counted) return;
+          writeErrors += 1;
+          firstWriteError ??= error.message;
+        });
+      }
+      commands += batch.length + missed.length;
+      // A key asked for twice in one pipeline misses once: one by one, the second request would have found what
+      // the first one's SET stored (unless the server refused that SET).
+      const missedHere = new Set<string>();
       for (const [i, key] of batch.entries()) {
-        const hit = (reads?.[i]?.[1] ?? null) !== null || missed.has(key);
-        if (hit) batchHits += 1;
-        else {
-          missed.add(key);
-          if (counted && !asked.has(key)) firstTimeMisses += 1;
-        }
+        const hit = (reads?.[i]?.[1] ?? null) !== null || (missedHere.has(key) && !refused.has(key));
+        if (!hit && counted && !asked.has(key)) firstTimeMisses += 1;
+        if (!hit) missedHere.add(key);
         asked.add(key);
         if (!counted) continue;
+        if (hit) hits += 1;
+        else misses += 1;
         if (hit) windowHits += 1;
         const countedSoFar = done + i + 1 - warmup;
         if (workload.windowRequests && countedSoFar % workload.windowRequests === 0) {
           windows.push({ request: countedSoFar, hitRatio: windowHits / workload.windowRequests });
           windowHits = 0;
         }
-      }
-      commands += batch.length + missed.size;
-      if (counted) {
-        hits += batchHits;
-        misses += batch.length - batchHits;
-      }
-      if (missed.size === 0) continue;
-      const writes = await client.pipeline([...missed].map((key) => ['set', key, value, 'EX', ttl])).exec();
-      for (const [error] of writes ?? []) {
-        if (!error || !counted) continue;
-        writeErrors += 1;
-        firstWriteError ??= error.message;
       }
     }
     const elapsedMs = performance.now() - started;
