@@ -622,3 +622,14 @@ export {
   type MeasuredEviction,
   type PredictedEviction,
 } from './show/eviction-charts';
+export {
+  ALERT_EXERCISE_THRESHOLD,
+  gradeMemoryAlert,
+  gradeWindowHitRatio,
+  type HitRatioDuring,
+} from './exercises/monitoring';
+export { gradeHashTags, gradeReadMany, type ReadMany, type SeatKeyNames } from './exercises/scaling-out';
+export { crc16, hashTagOf, keySlot } from './valkey/slots';
+export { stallBuckets, stallChart, type StallBucket } from './show/stall-charts';
+export { pipelinedSetThroughput, tagPerPrimary } from './experiments/cluster-throughput';
+export type { ValkeyCluster } from './valkey/client';

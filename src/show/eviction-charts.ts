@@ -63,7 +63,7 @@ export function evictionTheoryChart(
   const y = {
     field: 'hitRatio',
     type: 'quantitative',
-    scale: { domain: [Math.max(0, Math.floor(lowest * 10) / 10 - 0.05), 1], nice: false },
+    scale: { domain: [Math.max(0, Math.floor(lowest * 20) / 20 - 0.02), 1], nice: false },
     axis: { title: 'hit ratio', format: '.0%' },
   };
   const domain = [...policies, ...theories];
@@ -71,7 +71,17 @@ export function evictionTheoryChart(
     ...policies.map((p) => colourOf(p, POLICY_COLOURS)),
     ...theories.map((t) => colourOf(t, THEORY_COLOURS)),
   ];
-  const colour = { type: 'nominal', scale: { domain, range }, legend: { title: 'measured (solid) · theory (dashed)' } };
+  const colour = {
+    type: 'nominal',
+    scale: { domain, range },
+    legend: {
+      title: 'solid: measured · dashed: theory',
+      orient: 'right',
+      direction: 'vertical',
+      symbolType: 'stroke',
+      labelLimit: 220,
+    },
+  };
   return {
     ...chartFrame(options, {
       title: 'Hit ratio by eviction policy, beside theory',
@@ -149,6 +159,7 @@ export function hitRatioAlongRunChart(
             type: 'nominal',
             title: 'maxmemory-policy',
             scale: { domain: policies, range: policies.map((p) => colourOf(p, POLICY_COLOURS)) },
+            legend: { orient: 'right', direction: 'vertical' },
           },
         },
       },
