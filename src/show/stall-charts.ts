@@ -66,13 +66,24 @@ export function stallChart(
       text: { field: 'label' },
     },
   };
-  const bars = (field: string, title: string, colour: string) => ({
+  const bars = (field: 'requests' | 'failed', title: string, colour: string) => ({
     height: 90,
     layer: [
       {
         data: { values },
         mark: { type: 'rect', color: colour },
-        encoding: { x, x2: { field: 'end' }, y: { field, type: 'quantitative', axis: { title } }, y2: { datum: 0 } },
+        encoding: {
+          x,
+          x2: { field: 'end' },
+          // At least 0…1, so a panel with nothing in it still has a readable axis.
+          y: {
+            field,
+            type: 'quantitative',
+            scale: { domain: [0, Math.max(1, ...values.map((v) => v[field]))] },
+            axis: { title, format: '~d', tickMinStep: 1 },
+          },
+          y2: { datum: 0 },
+        },
       },
       rules,
       labels,
