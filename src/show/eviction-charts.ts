@@ -79,7 +79,8 @@ export function evictionTheoryChart(
       orient: 'right',
       direction: 'vertical',
       symbolType: 'stroke',
-      labelLimit: 220,
+      labelLimit: 400,
+      titleLimit: 400,
     },
   };
   return {
