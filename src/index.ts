@@ -611,3 +611,54 @@ export {
   type ReadThrough,
   type SafeReadThrough,
 } from './exercises/cache-aside';
+export { gradeEarlyRefresh, gradeLock, type LearnersEarlyRefresh, type LearnersLock } from './exercises/real-world';
+// What notebooks 05–08's exercises and experiments use beside their graders
+export { lockToken, type EarlyRefreshCondition } from './patterns';
+export { stampedeTable } from './show/stampede-table';
+export {
+  AIRPORT_BUDGET_BYTES,
+  airportNames,
+  EVICTION_EXERCISE,
+  gradeAirportBudget,
+  gradeEvictionChoice,
+  type AirportName,
+  type AirportStore,
+  type EvictionChoice,
+} from './exercises/performance';
+export {
+  cheLruHitRatio,
+  evictionTheory,
+  randomReplacementHitRatio,
+  staticTopHitRatio,
+  type HitRatioPrediction,
+} from './experiments/eviction-theory';
+export {
+  studiedRunsTable,
+  studyEviction,
+  studyRun,
+  type EvictionStudy,
+  type StudiedRun,
+  type StudyWorkload,
+} from './experiments/eviction-study';
+export { compareCodecs, codecTable, type CodecRow } from './experiments/codec-comparison';
+export { GUIDE_TIMING_LOOP, summarizeTimingLoop, timeGuideLoop, type TimingLoopRun } from './experiments/eval-loop';
+export { compareServerState, serverState, type ServerState } from './experiments/server-state';
+export {
+  evictionTheoryChart,
+  hitRatioAlongRunChart,
+  POLICY_COLOURS,
+  type EvictionWindowPoint,
+  type MeasuredEviction,
+  type PredictedEviction,
+} from './show/eviction-charts';
+export {
+  ALERT_EXERCISE_THRESHOLD,
+  gradeMemoryAlert,
+  gradeWindowHitRatio,
+  type HitRatioDuring,
+} from './exercises/monitoring';
+export { gradeHashTags, gradeReadMany, type ReadMany, type SeatKeyNames } from './exercises/scaling-out';
+export { crc16, hashTagOf, keySlot } from './valkey/slots';
+export { stallBuckets, stallChart, type StallBucket } from './show/stall-charts';
+export { pipelinedSetThroughput, tagPerPrimary } from './experiments/cluster-throughput';
+export type { ValkeyCluster } from './valkey/client';

@@ -45,6 +45,22 @@ export interface EvictionWorkload {
   batchSize?: number;
   /** TTL of every entry, in seconds: volatile-* policies only evict keys that have one. Default 3600. */
   ttlSeconds?: number;
+  /** maxmemory-samples: how many keys the server looks at to pick one to evict. Default: the server's (5). */
+  samples?: number;
+  /**
+   * Paces the requests to at most this many per second (a batch at a time). Unpaced, a run replays its requests
+   * within a second or two, and Valkey's LRU clock, which ticks once a second, sees them all at one moment.
+   */
+  requestsPerSecond?: number;
+  /** Also report the hit ratio of every `windowRequests` counted requests (to see it change over a run). */
+  windowRequests?: number;
+}
+
+/** The hit ratio of one stretch of a run. */
+export interface EvictionWindow {
+  /** Counted requests before this window's end. */
+  request: number;
+  hitRatio: number;
 }
 
 export interface EvictionRun {
@@ -56,6 +72,15 @@ export interface EvictionRun {
   misses: number;
   /** hits / requests. */
   hitRatio: number;
+  /**
+   * Counted misses of keys the run had never asked for before (warm-up included): no policy can avoid them.
+   * Compulsory misses.
+   */
+  firstTimeMisses: number;
+  /** maxmemory-samples during the run. */
+  samples: number;
+  /** The hit ratio per `windowRequests` counted requests (empty unless asked for). */
+  windows: EvictionWindow[];
   /** Keys the server evicted during the whole run (INFO stats evicted_keys). */
   evictedKeys: number;
   /** SETs the server refused (OOM: noeviction with a full memory), during the counted requests. */
@@ -100,13 +125,21 @@ export async function runEvictionWorkload(server: PrivateValkey, workload: Evict
     await adminCommand(client, 'CONFIG', 'SET', 'maxmemory-policy', workload.policy);
     // Valkey takes whole bytes only.
     await adminCommand(client, 'CONFIG', 'SET', 'maxmemory', String(Math.round(workload.maxmemoryBytes)));
+    if (workload.samples !== undefined) {
+      await adminCommand(client, 'CONFIG', 'SET', 'maxmemory-samples', String(workload.samples));
+    }
+    const samples = Number(((await client.config('GET', 'maxmemory-samples')) as string[])[1]);
     await adminCommand(client, 'CONFIG', 'RESETSTAT');
 
     let hits = 0;
     let misses = 0;
+    let firstTimeMisses = 0;
     let writeErrors = 0;
     let firstWriteError: string | undefined;
     let commands = 0;
+    const asked = new Set<string>();
+    const windows: EvictionWindow[] = [];
+    let windowHits = 0;
     const started = performance.now();
     for (let done = 0; done < warmup + requests; done += batchSize) {
       const counted = done >= warmup;
@@ -114,19 +147,41 @@ export async function runEvictionWorkload(server: PrivateValkey, workload: Evict
         const offset = Math.floor((done + i) / driftEvery) * driftKeys;
         return `item:${(ranks.next() + offset) % keys}`;
       });
-      const reads = await client.pipeline(batch.map((key) => ['get', key])).exec();
-      const missed = batch.filter((_, i) => (reads?.[i]?.[1] ?? null) === null);
-      commands += batch.length + missed.length;
-      if (counted) {
-        hits += batch.length - missed.length;
-        misses += missed.length;
+      if (workload.requestsPerSecond) {
+        const due = started + (done / workload.requestsPerSecond) * 1000;
+        if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
       }
-      if (missed.length === 0) continue;
-      const writes = await client.pipeline(missed.map((key) => ['set', key, value, 'EX', ttl])).exec();
-      for (const [error] of writes ?? []) {
-        if (!error || !counted) continue;
-        writeErrors += 1;
-        firstWriteError ??= error.message;
+      const reads = await client.pipeline(batch.map((key) => ['get', key])).exec();
+      const missed = [...new Set(batch.filter((_, i) => (reads?.[i]?.[1] ?? null) === null))];
+      const refused = new Set<string>();
+      if (missed.length > 0) {
+        const writes = await client.pipeline(missed.map((key) => ['set', key, value, 'EX', ttl])).exec();
+        (writes ?? []).forEach(([error], i) => {
+          if (!error) return;
+          refused.add(missed[i]!);
+          if (!counted) return;
+          writeErrors += 1;
+          firstWriteError ??= error.message;
+        });
+      }
+      commands += batch.length + missed.length;
+      // A key asked for twice in one pipeline misses once: one by one, the second request would have found what
+      // the first one's SET stored (unless the server refused that SET).
+      const missedHere = new Set<string>();
+      for (const [i, key] of batch.entries()) {
+        const hit = (reads?.[i]?.[1] ?? null) !== null || (missedHere.has(key) && !refused.has(key));
+        if (!hit && counted && !asked.has(key)) firstTimeMisses += 1;
+        if (!hit) missedHere.add(key);
+        asked.add(key);
+        if (!counted) continue;
+        if (hit) hits += 1;
+        else misses += 1;
+        if (hit) windowHits += 1;
+        const countedSoFar = done + i + 1 - warmup;
+        if (workload.windowRequests && countedSoFar % workload.windowRequests === 0) {
+          windows.push({ request: countedSoFar, hitRatio: windowHits / workload.windowRequests });
+          windowHits = 0;
+        }
       }
     }
     const elapsedMs = performance.now() - started;
@@ -138,6 +193,9 @@ export async function runEvictionWorkload(server: PrivateValkey, workload: Evict
       hits,
       misses,
       hitRatio: requests > 0 ? hits / requests : 0,
+      firstTimeMisses,
+      samples,
+      windows,
       evictedKeys: Number(info.stats.evicted_keys ?? 0),
       writeErrors,
       ...(firstWriteError ? { firstWriteError } : {}),

@@ -28,6 +28,8 @@ export interface ConcurrentOptions {
   maxDurationMs?: number;
   /** A duration run stops after this many requests. Default 1,000,000. */
   maxRequests?: number;
+  /** Stop starting requests as soon as this says so (e.g. once a slot move the run watches has ended). */
+  stopWhen?: () => boolean;
 }
 
 /** One request: when it started (ms after the run began), how long it took, and how it ended. */
@@ -98,7 +100,7 @@ export async function runConcurrent(
       if (limits.requests !== undefined) cutShort = 'max duration';
       return false;
     }
-    return true;
+    return !options.stopWhen?.();
   };
 
   const caller = async (id: number): Promise<void> => {

@@ -38,11 +38,21 @@ export function shouldRefreshEarly(
   return nowMs - entry.deltaMs * beta * Math.log(1 - random()) >= entry.expiresAt;
 }
 
+/** The XFetch test's shape: should a request at `nowMs` recompute this entry now? */
+export type EarlyRefreshCondition = (
+  nowMs: number,
+  entry: { deltaMs: number; expiresAt: number },
+  beta: number,
+  random: () => number,
+) => boolean;
+
 export interface EarlyRefreshOptions {
   /** How long a recomputed value lives, in ms. */
   ttlMs: number;
   /** XFetch's β. Default 1. */
   beta?: number;
+  /** The test itself. Default `shouldRefreshEarly`; a notebook's exercise passes the learner's. */
+  refreshEarly?: EarlyRefreshCondition;
   /** Sources of time and chance, replaceable in tests. */
   now?: () => number;
   random?: () => number;
@@ -70,6 +80,7 @@ export function createEarlyRefreshRead(client: Client, options: EarlyRefreshOpti
     throw new LabError({ what: `beta must be > 0, got ${beta}`, fix: 'Use 1 unless you measured why not.' });
   const now = options.now ?? Date.now;
   const random = options.random ?? Math.random;
+  const refreshEarly = options.refreshEarly ?? shouldRefreshEarly;
 
   async function recompute<T>(key: string, load: () => Promise<T>, ttlMs: number): Promise<T> {
     const started = performance.now();
@@ -94,7 +105,7 @@ export function createEarlyRefreshRead(client: Client, options: EarlyRefreshOpti
         const problem = cached.ok ? undefined : cached.problem;
         return finish(key, started, await recompute(key, load, options.ttlMs), 'loaded', { problem });
       }
-      if (shouldRefreshEarly(now(), envelope.value, beta, random)) {
+      if (refreshEarly(now(), envelope.value, beta, random)) {
         return finish(key, started, await recompute(key, load, options.ttlMs), 'early-refresh');
       }
       return finish(key, started, cached.value, 'hit');

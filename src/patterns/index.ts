@@ -23,6 +23,7 @@ export {
   detectLockRelease,
   releaseLock,
   RELEASE_LOCK_LUA,
+  lockToken,
   type LockedReadOptions,
   type LockedStrategy,
   type LockRelease,
@@ -30,6 +31,7 @@ export {
 export {
   createEarlyRefreshRead,
   shouldRefreshEarly,
+  type EarlyRefreshCondition,
   type EarlyRefreshEntry,
   type EarlyRefreshOptions,
 } from './early-refresh';

@@ -162,6 +162,8 @@ export interface StampedeRun {
   failed: number;
   /** The loader's calls during the waves (priming not counted): the database's extra work. */
   dbCalls: number;
+  /** How long each of those calls took, ms, in the order they started. */
+  loadsMs: number[];
   /** Requests per outcome; outcomes that did not occur are 0. */
   outcomes: Record<StampedeOutcome, number>;
   /** Each served request's latency in ms, in the order they finished. */
@@ -203,9 +205,16 @@ export async function runStampedeDrill<T>(
   }
 
   let dbCalls = 0;
+  const loadsMs: number[] = [];
   const countedLoad = async () => {
     dbCalls += 1;
-    return options.load();
+    const slot = loadsMs.push(0) - 1;
+    const loadStarted = performance.now();
+    try {
+      return await options.load();
+    } finally {
+      loadsMs[slot] = performance.now() - loadStarted;
+    }
   };
   await strategy.prime(options.key, options.load, expiresInMs);
 
@@ -241,6 +250,7 @@ export async function runStampedeDrill<T>(
     served: latenciesMs.length,
     failed,
     dbCalls,
+    loadsMs,
     outcomes,
     latenciesMs,
     errors,

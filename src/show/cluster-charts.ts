@@ -25,7 +25,18 @@ export function keysPerPrimaryChart(rows: readonly PrimaryKeys[], options: Chart
     }),
     data: { values },
     layer: [
-      { mark: { type: 'bar', color: '#4e79a7' } },
+      {
+        mark: { type: 'bar' },
+        // The same colour per node as slotRangesChart: both order the nodes by address.
+        encoding: {
+          color: {
+            field: 'node',
+            type: 'nominal',
+            scale: { domain: [...rows.map((r) => r.node)].sort() },
+            legend: null,
+          },
+        },
+      },
       { mark: { type: 'text', align: 'left', dx: 4 }, encoding: { text: { field: 'label' } } },
     ],
     encoding: {

@@ -74,14 +74,14 @@ export function codecChart(rows: readonly CodecFigures[], options: ChartOptions 
   requireSome(rows, 'codec chart', 'rows');
   const codecs = [...new Set(rows.map((r) => r.codec))];
   const panels = [
-    { key: 'bytes', title: 'value bytes', format: '~s' },
-    { key: 'encodeMs', title: 'encode (ms)', format: '~g' },
-    { key: 'decodeMs', title: 'decode (ms)', format: '~g' },
-    { key: 'hitP50Ms', title: 'whole hit p50 (ms)', format: '~g' },
+    { key: 'bytes', title: 'value bytes', format: '~s', label: ',.0f' },
+    { key: 'encodeMs', title: 'encode (ms)', format: '~g', label: '.3f' },
+    { key: 'decodeMs', title: 'decode (ms)', format: '~g', label: '.3f' },
+    { key: 'hitP50Ms', title: 'whole hit p50 (ms)', format: '~g', label: '.3f' },
   ] as const;
   const frame = chartFrame(options, {
     title: 'Codecs compared',
-    subtitle: `the same cached values stored with each codec: ${codecs.join(', ')}`,
+    subtitle: `the same cached values stored with each codec: ${codecs.join(', ')}; each bar labelled with its figure`,
     width: 170,
     height: 0,
   });
@@ -90,17 +90,32 @@ export function codecChart(rows: readonly CodecFigures[], options: ChartOptions 
   return {
     ...outer,
     data: { values },
-    hconcat: panels.map((panel) => ({
-      width,
-      height: { step: 16 },
-      encoding: {
-        y: { field: 'value', type: 'nominal', axis: panel.key === 'bytes' ? { title: null, labelLimit: 240 } : null },
-        yOffset: { field: 'codec', type: 'nominal', sort: codecs },
-        x: { field: panel.key, type: 'quantitative', axis: { title: panel.title, format: panel.format, tickCount: 4 } },
-        color: { field: 'codec', type: 'nominal', title: null, scale: { domain: codecs }, sort: codecs },
-      },
-      mark: { type: 'bar' },
-    })),
+    hconcat: panels.map((panel) => {
+      // Room to the right of the longest bar for its label.
+      const largest = Math.max(...rows.map((r) => r[panel.key]));
+      return {
+        width,
+        height: { step: 16 },
+        encoding: {
+          y: { field: 'value', type: 'nominal', axis: panel.key === 'bytes' ? { title: null, labelLimit: 240 } : null },
+          yOffset: { field: 'codec', type: 'nominal', sort: codecs },
+          x: {
+            field: panel.key,
+            type: 'quantitative',
+            scale: { domain: [0, largest * 1.45], nice: false },
+            axis: { title: panel.title, format: panel.format, tickCount: 3 },
+          },
+          color: { field: 'codec', type: 'nominal', title: null, scale: { domain: codecs }, sort: codecs },
+        },
+        layer: [
+          { mark: { type: 'bar' } },
+          {
+            mark: { type: 'text', align: 'left', baseline: 'middle', dx: 3, fontSize: 9, color: '#333' },
+            encoding: { text: { field: panel.key, type: 'quantitative', format: panel.label } },
+          },
+        ],
+      };
+    }),
   };
 }
 

@@ -78,6 +78,18 @@ describe('runConcurrent against the lab Valkey', () => {
     expect(Math.max(...result.records.map((r) => r.startMs))).toBeLessThan(300);
   });
 
+  it('stops starting requests once stopWhen says so, long before its duration', async () => {
+    let stop = false;
+    setTimeout(() => (stop = true), 200);
+    const result = await runConcurrent(() => valkey.get('workload:airport:JFK'), {
+      callers: 5,
+      durationMs: 30_000,
+      stopWhen: () => stop,
+    });
+    expect(result.summary.durationMs).toBeLessThan(5_000);
+    expect(result.records.every((r) => r.startMs < 1_000)).toBe(true);
+  });
+
   it('is bounded: a hung request becomes a timeout error, and a count run ends at its time limit', async () => {
     const hung = await runConcurrent(() => new Promise(() => undefined), {
       callers: 3,

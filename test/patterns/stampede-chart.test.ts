@@ -8,6 +8,7 @@ const run = (strategy: StampedeRun['strategy'], dbCalls: number, latenciesMs: nu
   served: latenciesMs.length,
   failed: 0,
   dbCalls,
+  loadsMs: [],
   outcomes: {
     hit: latenciesMs.length - 1,
     loaded: 1,
