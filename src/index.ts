@@ -582,3 +582,24 @@ export {
   type ReadThrough,
   type SafeReadThrough,
 } from './exercises/cache-aside';
+
+// Notebooks 03 and 04 as a course: their graders (docs/COURSE.md), and the plan helper their text reads
+export { indexesUsed } from './db/explain';
+export {
+  gradeDayRange,
+  gradeSearchKey,
+  gradeSeatScript,
+  type BookSeatScript,
+  type BoundCondition,
+  type DepartureOnDay,
+  type FlightSearchParams,
+  type SearchCacheEntry,
+} from './exercises/user-facing-queries';
+export { gradeWriteBehindHandler, gradeWriteThrough, type WriteThroughFn } from './exercises/advanced-patterns';
+export type {
+  HandleEntry,
+  HandlerDatabase,
+  HandlerEntry,
+  HandlerStream,
+  HandlerTransaction,
+} from './exercises/write-behind-handler';

@@ -2,7 +2,7 @@
 
 import { formatMs } from './describe';
 import type { ChartSpec } from './chart';
-import { chartFrame, requireDistinct, requireSome, type ChartOptions } from './chart-specs';
+import { chartFrame, requireDistinct, requireSome, seriesColorScale, type ChartOptions } from './chart-specs';
 
 /** A measured series: a `BenchResult` is one. */
 export interface LatencySeries {
@@ -58,7 +58,7 @@ export function latencyDistributionChart(
   });
   const runs = series.map((s) => s.samples.length);
   const sameRuns = runs.every((n) => n === runs[0]);
-  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names }, sort: names };
+  const color = { field: 'series', type: 'nominal', title: null, scale: seriesColorScale(names), sort: names };
   return {
     ...chartFrame(options, {
       title: 'Latency distribution',
@@ -118,7 +118,7 @@ export function percentileChart(series: readonly PercentileSeries[], options: Pe
   const log = options.scale === 'log';
   return {
     ...chartFrame(options, { ...percentileTitles(log), width: 480, height: 260 }),
-    data: { values: series.flatMap((s) => percentileRows(s)) },
+    data: { values: percentileRows(series) },
     ...percentilePlot(
       series.map((s) => s.name),
       log,
@@ -151,7 +151,7 @@ export function groupedPercentileChart(
   const { width, height, ...frame } = chartFrame(options, { ...percentileTitles(log), width: 150, height: 240 });
   return {
     ...frame,
-    data: { values: groups.flatMap((g) => g.series.flatMap((s) => percentileRows(s, g.name))) },
+    data: { values: groups.flatMap((g) => percentileRows(g.series, g.name)) },
     facet: { column: { field: 'group', type: 'nominal', sort: groups.map((g) => g.name), title: null } },
     spec: {
       width,
@@ -170,18 +170,37 @@ function percentileTitles(log: boolean): { title: string; subtitle: string } {
   };
 }
 
-function percentileRows(s: PercentileSeries, group?: string): Array<Record<string, unknown>> {
-  return PERCENTILES.map((p) => ({
-    ...(group === undefined ? {} : { group }),
-    series: s.name,
-    percentile: p,
-    ms: s[p],
-    label: formatMs(s[p]),
-  }));
+/**
+ * One row per percentile of a series. Where two series are drawn, the label of the higher point goes above it
+ * and the lower one's below, so close values never print over each other or over the line between them;
+ * with more series, labels go to the right of their points.
+ */
+function percentileRows(series: readonly PercentileSeries[], group?: string): Array<Record<string, unknown>> {
+  return series.flatMap((s) =>
+    PERCENTILES.map((p) => {
+      const higher = series.every(
+        (other) => other === s || other[p] < s[p] || (other[p] === s[p] && series.indexOf(other) > series.indexOf(s)),
+      );
+      const place = series.length > 2 ? 'right' : higher ? 'above' : 'below';
+      return {
+        ...(group === undefined ? {} : { group }),
+        series: s.name,
+        percentile: p,
+        ms: s[p],
+        label: formatMs(s[p]),
+        place,
+      };
+    }),
+  );
 }
 
 /** Points joined by a line per series, each labelled with its value; no bars, whose length on a log axis means nothing. */
 function percentilePlot(names: readonly string[], log: boolean): Pick<ChartSpec, 'encoding' | 'layer'> {
+  const label = (place: string, mark: Record<string, unknown>) => ({
+    transform: [{ filter: `datum.place === '${place}'` }],
+    mark: { type: 'text', fontSize: 10, ...mark },
+    encoding: { text: { field: 'label' } },
+  });
   return {
     encoding: {
       x: { field: 'percentile', type: 'ordinal', sort: [...PERCENTILES], axis: { title: null, labelAngle: 0 } },
@@ -191,11 +210,13 @@ function percentilePlot(names: readonly string[], log: boolean): Pick<ChartSpec,
         scale: log ? { type: 'log' } : { zero: true },
         axis: { title: `latency (ms${log ? ', log scale' : ''})`, format: '~g' },
       },
-      color: { field: 'series', type: 'nominal', title: null, scale: { domain: [...names] }, sort: [...names] },
+      color: { field: 'series', type: 'nominal', title: null, scale: seriesColorScale(names), sort: [...names] },
     },
     layer: [
       { mark: { type: 'line', point: { filled: true, size: 60 }, strokeWidth: 2 } },
-      { mark: { type: 'text', align: 'left', dx: 7, dy: -6, fontSize: 10 }, encoding: { text: { field: 'label' } } },
+      label('above', { align: 'center', baseline: 'bottom', dy: -7 }),
+      label('below', { align: 'center', baseline: 'top', dy: 7 }),
+      label('right', { align: 'left', baseline: 'middle', dx: 7 }),
     ],
   };
 }
