@@ -585,6 +585,8 @@ export {
 
 // Notebooks 03 and 04 as a course: their graders (docs/COURSE.md), and the plan helper their text reads
 export { indexesUsed } from './db/explain';
+export { tableReadRow, type TableReadRow } from './show/plan';
+export { againstClaimedRange } from './experiments/user-facing-bench';
 export {
   gradeDayRange,
   gradeSearchKey,

@@ -119,7 +119,7 @@ export async function gradeDayRange(lab: { sql: SqlEngine }, departureOnDay: Dep
       const edge = i === 1 ? 'starts at midnight' : i === 2 ? 'ends before the next midnight' : '';
       g.expect(
         sameAsJson(rows, expected),
-        `${search.what}: the same ${expected.length} flights as the guide's query${edge ? ` (the day ${edge})` : ''}`,
+        `${search.what}: the same ${expected.length === 1 ? '1 flight' : `${expected.length} flights`} as the guide's query${edge ? ` (the day ${edge})` : ''}`,
         {
           expected: `flights ${shown(expected.map((r) => r.flightno))}`,
           seen: `flights ${shown(rows.map((r) => r.flightno))}`,
@@ -207,17 +207,14 @@ export async function gradeSearchKey(lab: GradedLab, searchCacheEntry: SearchCac
           () => searchCacheEntry({ from: search.from, to: search.to, date: search.date }, flights),
           RAN_INTO_ERROR,
         );
-        g.expect(
-          typeof entry?.key === 'string' && entry.key.length > 0 && Array.isArray(entry.tags),
-          'your function returns { key, tags }',
-          {
-            expected: '{ key: string, tags: string[] }',
-            seen: shown(entry),
-            hint: 'return { key: `…`, tags: [ … ] }',
-          },
-        );
         answers.push({ search, flights, ...entry });
       }
+      const malformed = answers.find((a) => typeof a.key !== 'string' || a.key.length === 0 || !Array.isArray(a.tags));
+      g.expect(malformed === undefined, 'your function returns { key, tags }', {
+        expected: '{ key: string, tags: string[] }',
+        seen: shown(malformed && { key: malformed.key, tags: malformed.tags }),
+        hint: 'return { key: `…`, tags: [ … ] }',
+      });
       for (const [i, a] of answers.entries()) {
         const twin = answers.findIndex((b, j) => j !== i && b.key === a.key);
         g.expect(
@@ -367,21 +364,17 @@ export async function gradeSeatScript(lab: GradedLab, bookSeatScript: BookSeatSc
         },
       );
       for (const [seat, what] of [
-        [first, `run again for ${first}`],
-        [[...taken][0]!, `for a seat the database had booked (${[...taken][0]})`],
+        [first, `run again for ${first}, it returns 0 and changes nothing: a retry never counts twice`],
+        [[...taken][0]!, `for a seat the database had booked (${[...taken][0]}), it returns 0 and changes nothing`],
       ] as const) {
         const was = await counters();
         const again = await run(seat);
         const now = await counters();
-        g.expect(
-          again === 0 && sameAsJson(was, now),
-          `${what}, it returns 0 and changes nothing: a retry never counts twice`,
-          {
-            expected: `0, counters booked ${was.booked} / available ${was.available}`,
-            seen: `${again}, counters booked ${now.booked} / available ${now.available}`,
-            hint: 'when SETBIT says the bit was already 1, return 0 before touching the counters',
-          },
-        );
+        g.expect(again === 0 && sameAsJson(was, now), what, {
+          expected: `0, counters booked ${was.booked} / available ${was.available}`,
+          seen: `${again}, counters booked ${now.booked} / available ${now.available}`,
+          hint: 'when SETBIT says the bit was already 1, return 0 before touching the counters',
+        });
       }
       await checkRace(g, lab, { script, keys, seat: free[1]!, layout, booked, counters, store });
       const dbSeats = (await store.bookedSeats()).length;

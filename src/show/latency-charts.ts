@@ -148,7 +148,7 @@ export function groupedPercentileChart(
     'grouped percentile chart',
   );
   const log = options.scale === 'log';
-  const { width, height, ...frame } = chartFrame(options, { ...percentileTitles(log), width: 150, height: 240 });
+  const { width, height, ...frame } = chartFrame(options, { ...percentileTitles(log), width: 190, height: 240 });
   return {
     ...frame,
     data: { values: groups.flatMap((g) => percentileRows(g.series, g.name)) },
@@ -172,16 +172,17 @@ function percentileTitles(log: boolean): { title: string; subtitle: string } {
 
 /**
  * One row per percentile of a series. Where two series are drawn, the label of the higher point goes above it
- * and the lower one's below, so close values never print over each other or over the line between them;
- * with more series, labels go to the right of their points.
+ * and the lower one's below, so close values never print over each other; and off to the side where a line
+ * leaves or enters the point (the higher label up and to the left, the lower one down and to the right, as
+ * the lines mostly rise), so the lines do not run through them. With more series, labels go to the right.
  */
 function percentileRows(series: readonly PercentileSeries[], group?: string): Array<Record<string, unknown>> {
-  return series.flatMap((s) =>
-    PERCENTILES.map((p) => {
-      const higher = series.every(
-        (other) => other === s || other[p] < s[p] || (other[p] === s[p] && series.indexOf(other) > series.indexOf(s)),
-      );
-      const place = series.length > 2 ? 'right' : higher ? 'above' : 'below';
+  return series.flatMap((s, index) =>
+    PERCENTILES.map((p, column) => {
+      const higher = series.every((other, i) => i === index || other[p] < s[p] || (other[p] === s[p] && i > index));
+      const edge = higher ? column === 0 : column === PERCENTILES.length - 1;
+      const place =
+        series.length > 2 ? 'right' : higher ? (edge ? 'above' : 'above-left') : edge ? 'below' : 'below-right';
       return {
         ...(group === undefined ? {} : { group }),
         series: s.name,
@@ -214,8 +215,10 @@ function percentilePlot(names: readonly string[], log: boolean): Pick<ChartSpec,
     },
     layer: [
       { mark: { type: 'line', point: { filled: true, size: 60 }, strokeWidth: 2 } },
-      label('above', { align: 'center', baseline: 'bottom', dy: -7 }),
-      label('below', { align: 'center', baseline: 'top', dy: 7 }),
+      label('above', { align: 'center', baseline: 'bottom', dy: -8 }),
+      label('above-left', { align: 'right', baseline: 'bottom', dx: -4, dy: -5 }),
+      label('below', { align: 'center', baseline: 'top', dy: 8 }),
+      label('below-right', { align: 'left', baseline: 'top', dx: 4, dy: 5 }),
       label('right', { align: 'left', baseline: 'middle', dx: 7 }),
     ],
   };
