@@ -587,6 +587,8 @@ export {
 export { indexesUsed } from './db/explain';
 export { tableReadRow, type TableReadRow } from './show/plan';
 export { againstClaimedRange } from './experiments/user-facing-bench';
+export { raceTwoWriters, type WriteThroughCall } from './experiments/write-through-race';
+export { volatilityReport, type VolatilityClass, type VolatilityReport } from './experiments/ttl-classes';
 export {
   gradeDayRange,
   gradeSearchKey,
