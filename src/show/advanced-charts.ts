@@ -28,7 +28,8 @@ export function drillTimelineChart(summary: DrillSummary, options: ChartOptions 
   const color = {
     field: 'worker',
     type: 'nominal',
-    title: 'process (◇ its start)',
+    title: 'process (◇ where it started)',
+    legend: { titleLimit: 400 },
     scale: { domain: workers },
     sort: workers,
   };

@@ -37,7 +37,11 @@ export function sourceOf(file: string, name: string, root: string = projectRoot(
   while (first > 0 && /^\s*(\/\*\*|\*|\/\/)/.test(lines[first - 1]!)) first -= 1;
   let end = start;
   const opensBlock = /[{(\[`=]\s*$/.test(lines[start]!) || !/;\s*$/.test(lines[start]!);
-  if (opensBlock) {
+  if (/`\s*$/.test(lines[start]!)) {
+    // A template literal (a Lua script): it ends where the backtick closes it, whatever that line starts with.
+    end = lines.findIndex((line, i) => i > start && /`[;,)]*\s*$/.test(line));
+    if (end < 0) end = lines.length - 1;
+  } else if (opensBlock) {
     end = lines.findIndex(
       (line, i) => i > start && line.startsWith(indent) && /^[}\])`][^\s]*\s*$/.test(line.slice(indent.length)),
     );

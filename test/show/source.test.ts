@@ -31,3 +31,11 @@ describe('sourceOf', () => {
     expect(() => sourceOf('patterns/write-behind.ts', 'noSuchThing')).toThrow(/declares nothing named noSuchThing/);
   });
 });
+
+describe('sourceOf on a script in a template literal', () => {
+  it('ends where the backtick closes it, even on a line of code', () => {
+    const text = sourceOf('patterns/write-through.ts', 'STORE_IF_NEWER');
+    expect(text.trimEnd().endsWith('return 1`;')).toBe(true);
+    expect(text).not.toContain('WriteThroughOptions');
+  });
+});
