@@ -3,7 +3,9 @@
 // only when the seat is free.
 
 import type { SqlEngine } from '../db/engine';
-import { indexesUsed, tableAccesses, type ExplainResult } from '../db/explain';
+import type { TableDefinition } from '../db/ddl';
+import { engineDefinition } from '../db/engines';
+import { tableAccesses } from '../db/explain';
 import { createCacheTags } from '../patterns/tags';
 import {
   bookingStore,
@@ -42,116 +44,123 @@ function searchWith(sql: SqlEngine, day: BoundCondition, from: string, to: strin
   return { sql: lines.join('\n'), params: [from, to, ...day.params] };
 }
 
-/** A flight that leaves at midnight: the day it leaves must list it, the day before must not. */
-async function midnightFlight(sql: SqlEngine): Promise<{ from: string; to: string; day: string } | undefined> {
-  const { rows } = await sql.query<{ dep: string; arr: string; departure: string }>(
-    `SELECT dep.iata AS dep, arr.iata AS arr, f.departure
-FROM flight f
-JOIN airport dep ON dep.airport_id = f.from_airport
-JOIN airport arr ON arr.airport_id = f.to_airport
-WHERE f.departure = ${sql.dialect.dateOf('f.departure')} AND dep.iata IS NOT NULL AND arr.iata IS NOT NULL
-ORDER BY f.flight_id
-LIMIT 1`,
-  );
-  const row = rows[0];
-  return row ? { from: row.dep, to: row.arr, day: String(row.departure).slice(0, 10) } : undefined;
-}
+/** The departures the grader tests a day's edges with, and whether each belongs to 2025-12-15. */
+const EDGES: ReadonlyArray<[string, boolean]> = [
+  ['2025-12-14 23:59:59', false],
+  ['2025-12-15 00:00:00', true],
+  ['2025-12-15 12:30:00', true],
+  ['2025-12-15 23:59:59', true],
+  ['2025-12-16 00:00:00', false],
+];
 
-/** The day before `day` (YYYY-MM-DD). */
-function dayBefore(day: string): string {
-  return new Date(Date.parse(`${day}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
-}
+const EDGES_TABLE: TableDefinition = {
+  name: 'exercise_03_departures',
+  about: "Departures at a day's edges, for grading Your turn 3.1 (dropped after each grade).",
+  columns: [{ name: 'departure', type: { kind: 'datetime' } }],
+  indexes: [],
+  foreignKeys: [],
+};
 
-/** How the flight table is read: the rows taken from it and the indexes that narrowed them. */
-function flightRead(explained: ExplainResult): { rows: number; indexes: string[] } {
-  const node = tableAccesses(explained.plan, 'flight')[0];
-  return { rows: node?.rowsRead ?? node?.actualRows ?? Number.NaN, indexes: indexesUsed(explained.plan, 'flight') };
+/** The departures of EDGES that `day` keeps, from a scratch table the grader creates and drops. */
+async function keptEdges(sql: SqlEngine, day: BoundCondition): Promise<string[]> {
+  const { ddl } = engineDefinition(sql.kind);
+  const p = sql.dialect.param;
+  await sql.query(ddl.dropTables([EDGES_TABLE.name]));
+  await sql.query(ddl.createTable(EDGES_TABLE));
+  try {
+    for (const [departure] of EDGES)
+      await sql.query(`INSERT INTO ${EDGES_TABLE.name} (departure) VALUES (${p(1)})`, [departure]);
+    // The condition's placeholders start at 3: two that always match stand in for the airports.
+    const { rows } = await sql.query<{ departure: string }>(
+      `SELECT f.departure FROM ${EDGES_TABLE.name} f WHERE ${p(1)} = ${p(2)} AND (${day.condition}) ORDER BY f.departure`,
+      [1, 1, ...day.params],
+    );
+    return rows.map((r) => String(r.departure).slice(0, 19));
+  } finally {
+    await sql.query(ddl.dropTables([EDGES_TABLE.name]));
+  }
 }
 
 /**
- * Grades "Your turn 3.1": with the learner's condition in place of `DATE(f.departure) = ?`, the flight search
- * returns the guide's flights (for the guide's search, and for a flight leaving at midnight: on its day, not on
- * the day before), and the plan reads the flight table with the help of the departure index, fewer rows than
- * the guide's form.
+ * Grades "Your turn 3.1": the learner's condition keeps exactly the departures of the day (from 00:00:00, not
+ * the next midnight), gives the guide's flights in place of `DATE(f.departure) = ?`, and on its own lets the
+ * database find the day through `flight_departure_idx`, reading that day's flights rather than all of them.
  */
 export async function gradeDayRange(lab: { sql: SqlEngine }, departureOnDay: DepartureOnDay): Promise<Grade> {
   const { sql } = lab;
+  const date = '2025-12-15';
+  const p = sql.dialect.param;
   return grade({ id: 'day-range', number: '3.1' }, async (g) => {
-    const midnight = await midnightFlight(sql);
-    const cases = [
-      { from: 'JFK', to: 'LAX', date: '2025-12-15', what: 'JFK → LAX on 2025-12-15' },
-      ...(midnight
-        ? [
-            { ...midnight, date: midnight.day, what: `${midnight.from} → ${midnight.to} on ${midnight.day}` },
-            {
-              ...midnight,
-              date: dayBefore(midnight.day),
-              what: `${midnight.from} → ${midnight.to} on ${dayBefore(midnight.day)}`,
-            },
-          ]
-        : []),
-    ];
-    for (const [i, search] of cases.entries()) {
-      const day = await g.attempt(
-        i === 0 ? 'your function returns { condition, params }' : `it answers for ${search.what} too`,
-        () => departureOnDay(search.date),
-        RAN_INTO_ERROR,
-      );
-      if (i === 0) {
-        g.expect(
-          typeof day?.condition === 'string' && Array.isArray(day.params),
-          'your function returns { condition, params }',
-          {
-            expected: '{ condition: string, params: [...] }',
-            seen: shown(day),
-            hint: `return { condition: \`f.departure >= ${sql.dialect.param(3)} AND …\`, params: [ … ] }`,
-          },
-        );
-      }
-      const query = searchWith(sql, day, search.from, search.to);
-      const { rows } = await g.attempt(
-        `${search.what}: the search runs`,
-        () => sql.query(query.sql, query.params),
-        `the airports are parameters 1 and 2, so your placeholders are ${sql.dialect.param(3)}, ${sql.dialect.param(4)}…`,
-      );
-      const guide = prepareGuideQuery(flightSearch, sql.kind, search);
-      const expected = (await sql.query(guide.sql, guide.params)).rows;
-      const edge = i === 1 ? 'starts at midnight' : i === 2 ? 'ends before the next midnight' : '';
-      g.expect(
-        sameAsJson(rows, expected),
-        `${search.what}: the same ${expected.length === 1 ? '1 flight' : `${expected.length} flights`} as the guide's query${edge ? ` (the day ${edge})` : ''}`,
-        {
-          expected: `flights ${shown(expected.map((r) => r.flightno))}`,
-          seen: `flights ${shown(rows.map((r) => r.flightno))}`,
-          hint:
-            i === 2
-              ? 'a flight at 00:00 belongs to the day it leaves: end the range with <, not <= or BETWEEN'
-              : 'keep departures from midnight (>=) up to, not including, the next midnight (<)',
-        },
-      );
-    }
-    const guide = prepareGuideQuery(flightSearch, sql.kind, { from: 'JFK', to: 'LAX', date: '2025-12-15' });
-    const guideRead = flightRead(await sql.explain(guide.sql, guide.params, { analyze: true }));
-    const mine = searchWith(sql, await departureOnDay('2025-12-15'), 'JFK', 'LAX');
-    const myRead = flightRead(await sql.explain(mine.sql, mine.params, { analyze: true }));
-    g.expect(
-      myRead.indexes.includes('flight_departure_idx'),
-      'the plan reads flight with the help of the departure index',
-      {
-        expected: 'flight_departure_idx among the indexes the flight table is read through',
-        seen: myRead.indexes.length ? myRead.indexes.join(', ') : 'no index',
-        hint: 'compare the bare column with the range: DATE(f.departure) or CAST(f.departure …) hides the column from its index',
-      },
+    const day = await g.attempt(
+      'your function returns { condition, params }',
+      () => departureOnDay(date),
+      RAN_INTO_ERROR,
     );
     g.expect(
-      myRead.rows < guideRead.rows,
-      `it reads fewer flight rows than the guide's DATE() form (${formatNumber(guideRead.rows)})`,
+      typeof day?.condition === 'string' && Array.isArray(day.params),
+      'your function returns { condition, params }',
       {
-        expected: `fewer than ${formatNumber(guideRead.rows)} rows read`,
-        seen: `${formatNumber(myRead.rows)} rows read`,
-        hint: 'the range must be on f.departure itself, so the index can jump to the day',
+        expected: '{ condition: string, params: [...] }',
+        seen: shown(day),
+        hint: `return { condition: \`f.departure >= ${p(3)} AND …\`, params: [ … ] }`,
       },
     );
+    const kept = await g.attempt(
+      'your condition runs',
+      () => keptEdges(sql, day),
+      `the airports are parameters 1 and 2, so your placeholders are ${p(3)}, ${p(4)}…`,
+    );
+    const [before, midnight, , , next] = EDGES.map(([at]) => at) as [string, string, string, string, string];
+    const expected = EDGES.filter(([, inside]) => inside).map(([at]) => at);
+    const edge = (at: string) => `${kept.includes(at) ? 'kept' : 'left out'} ${at}`;
+    g.expect(
+      kept.includes(midnight) && !kept.includes(before),
+      `the day starts at midnight: ${midnight} is in, the second before is not`,
+      {
+        expected: `kept ${midnight}, left out ${before}`,
+        seen: `${edge(midnight)}, ${edge(before)}`,
+        hint: 'start the range at the day at 00:00:00, with >=',
+      },
+    );
+    g.expect(sameAsJson(kept, expected), `the day ends before the next midnight: ${next} belongs to the next day`, {
+      expected: `kept ${expected.join(', ')}`,
+      seen: `kept ${kept.join(', ') || 'nothing'}`,
+      hint: 'a flight at 00:00 belongs to the day it leaves: end the range with <, not <= or BETWEEN',
+    });
+
+    const query = searchWith(sql, day, 'JFK', 'LAX');
+    const { rows } = await g.attempt(
+      'JFK → LAX: the search runs',
+      () => sql.query(query.sql, query.params),
+      RAN_INTO_ERROR,
+    );
+    const guide = prepareGuideQuery(flightSearch, sql.kind, { from: 'JFK', to: 'LAX', date });
+    const flights = (await sql.query(guide.sql, guide.params)).rows;
+    g.expect(sameAsJson(rows, flights), `in the guide's search, the same ${flights.length} JFK → LAX flights`, {
+      expected: `flights ${shown(flights.map((r) => r.flightno))}`,
+      seen: `flights ${shown(rows.map((r) => r.flightno))}`,
+      hint: "write the condition on f.departure, the column the guide's query filters",
+    });
+
+    const alone = `SELECT f.flight_id FROM flight f WHERE ${p(1)} = ${p(2)} AND (${day.condition})`;
+    const reads = tableAccesses((await sql.explain(alone, [1, 1, ...day.params], { analyze: true })).plan, 'flight');
+    const lookup = reads.find(
+      (n) => n.index === 'flight_departure_idx' && n.access !== 'full-scan' && n.access !== 'full-index-scan',
+    );
+    g.expect(lookup !== undefined, 'on its own, it lets the database find the day through flight_departure_idx', {
+      expected: 'a range or lookup in flight_departure_idx',
+      seen:
+        reads.map((n) => `${n.access ?? n.operation}${n.index ? ` through ${n.index}` : ''}`).join('; ') ||
+        'flight is not read',
+      hint: 'compare the bare column with the range: DATE(f.departure) or CAST(f.departure …) hides the column from its index',
+    });
+    const total = Number((await sql.query<{ n: number }>('SELECT COUNT(*) AS n FROM flight')).rows[0]!.n);
+    const read = lookup!.rowsRead ?? lookup!.actualRows ?? Number.NaN;
+    g.expect(read < total / 4, `it reads that day's flights, not all ${formatNumber(total)}`, {
+      expected: `a small part of the ${formatNumber(total)} flights`,
+      seen: `${formatNumber(read)} rows read`,
+      hint: 'the range must be on f.departure itself, so the index can jump to the day',
+    });
   });
 }
 

@@ -47,10 +47,23 @@ describe.each(ENGINE_KINDS)('notebook 03 graders on %s', (kind) => {
       expect(result.passed).toEqual([]);
     });
 
-    it('passes the reference solution, a midnight flight included', async () => {
+    it("passes the reference solution, the day's edges included, and leaves no table behind", async () => {
       const result = await grade(fromCell(referenceSolution('03', 'day-range'), 'departureOnDay'));
       expect(result.failure).toBeUndefined();
       expect(result.passed.some((c) => c.includes('the day ends before the next midnight'))).toBe(true);
+      expect(await sql.listTables()).not.toContain('exercise_03_departures');
+    });
+
+    it('fails a range that starts after midnight', async () => {
+      const result = await grade((date) => {
+        const [day, next] = nextDates(date, 2);
+        return {
+          condition: `f.departure > ${p(3)} AND f.departure < ${p(4)}`,
+          params: [`${day} 00:00:00`, `${next} 00:00:00`],
+        };
+      });
+      expect(result.failure?.check).toMatch(/^the day starts at midnight/);
+      expect(result.failure?.seen).toContain('left out 2025-12-15 00:00:00');
     });
 
     it("fails the guide's own DATE() condition at the plan: the departure index does not help", async () => {
@@ -58,11 +71,12 @@ describe.each(ENGINE_KINDS)('notebook 03 graders on %s', (kind) => {
         condition: `${sql.dialect.dateOf('f.departure')} = ${p(3)}`,
         params: [date],
       }));
-      expect(result.failure?.check).toBe('the plan reads flight with the help of the departure index');
+      expect(result.passed).toContain("in the guide's search, the same 5 JFK → LAX flights");
+      expect(result.failure?.check).toBe('on its own, it lets the database find the day through flight_departure_idx');
       expect(result.failure?.hint).toMatch(/hides the column from its index/);
     });
 
-    it('fails BETWEEN midnight and the next midnight: a flight at 00:00 shows on the day before', async () => {
+    it('fails BETWEEN midnight and the next midnight: a flight at 00:00 would show on the day before', async () => {
       const result = await grade((date) => {
         const [day, next] = nextDates(date, 2);
         return {
