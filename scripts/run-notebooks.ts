@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ENGINE_KINDS, loadConfig, projectRoot, type EngineKind } from '../src/config';
-import { reapOrphans } from '../src/valkey';
+import { connectValkey, labKeysWithoutTtl, reapOrphans } from '../src/internal';
 import { runMain } from './lib/cli';
 import { handoutsDirFor, labSecrets, writeHandouts, type RunRecord } from './lib/handouts';
 import { KERNEL_NAME, readJupyterSetup, type JupyterSetup } from './lib/jupyter';
@@ -61,6 +61,7 @@ async function main(): Promise<void> {
   );
   const timeout = Number(values.timeout);
 
+  const foreverBefore = new Set(await keysLeftForever());
   const runs: NotebookRun[] = [];
   for (const engine of engines) {
     for (const notebook of notebooks) {
@@ -99,11 +100,29 @@ async function main(): Promise<void> {
     });
     console.log(`Handouts (HTML, failed runs marked FAILED): ${path.relative(root, handouts.index)}`);
   }
+  // Keys without a TTL from before this run (a learner's, an older run's) are not this run's doing.
+  const forever = (await keysLeftForever()).filter((key) => !foreverBefore.has(key));
+  if (forever.length > 0) {
+    console.log(
+      `\nKeys the notebooks left in Valkey with no TTL (nothing the lab writes may stay for ever): ${forever.join(', ')}`,
+    );
+  }
   const failed = runs.filter((r) => !r.ok);
+  if (forever.length > 0 && failed.length === 0) throw new Error(`${forever.length} lab keys were left without a TTL`);
   if (failed.length > 0) {
     throw new Error(
       `${failed.length} of ${runs.length} notebook runs failed: ${failed.map((r) => `${path.basename(r.notebook)} on ${r.engine}`).join(', ')}`,
     );
+  }
+}
+
+/** The lab's keys the runs left with no expiry: on a learner's own server they would stay for ever. */
+async function keysLeftForever(): Promise<string[]> {
+  const valkey = await connectValkey(loadConfig());
+  try {
+    return await labKeysWithoutTtl(valkey);
+  } finally {
+    valkey.disconnect();
   }
 }
 

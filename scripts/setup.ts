@@ -20,6 +20,7 @@ import {
   type EngineKind,
 } from '../src/internal';
 import { findNotebookPython, installKernelSpec } from './lib/jupyter';
+import { resolveLabUserPassword, sharedPasswordFile } from './lib/lab-user-password';
 import { runMain, step } from './lib/cli';
 
 const USAGE = `Usage: npm run setup -- [--engines mysql,postgres] [--no-dataset] [--scale tiny|default|full] [--force-dataset]`;
@@ -118,8 +119,9 @@ function parseEngines(list: string): EngineKind[] {
 }
 
 /**
- * Creates `.env` from `.env.example` when there is none, and makes sure the lab user and the lab's
- * Valkey have passwords: random ones, generated once and kept in `.env` (git-ignored), never printed.
+ * Creates `.env` from `.env.example` when there is none, and gives it the passwords: the lab user's, shared by
+ * every clone of the lab on this machine (see lab-user-password.ts), and a random one for this clone's own Valkey.
+ * Both are kept in `.env` (git-ignored) and never printed.
  */
 function ensureDotEnv(root: string): string {
   const file = path.join(root, '.env');
@@ -128,21 +130,39 @@ function ensureDotEnv(root: string): string {
     copyFileSync(path.join(root, '.env.example'), file);
     created = true;
   }
-  let text = readFileSync(file, 'utf8');
-  const generated: string[] = [];
-  for (const [name, what] of [
-    ['LAB_DB_PASSWORD', 'the lab user'],
-    ['LAB_VALKEY_PASSWORD', "the lab's Valkey"],
-  ] as const) {
-    if (new RegExp(`^${name}=\\S+`, 'm').test(text) || process.env[name]) continue;
-    const password = randomBytes(18).toString('base64url');
+  const before = readFileSync(file, 'utf8');
+  const valueOf = (name: string) => before.match(new RegExp(`^${name}=(\\S+)`, 'm'))?.[1];
+  const setValue = (text: string, name: string, value: string) => {
     const line = new RegExp(`^${name}=.*$`, 'm');
-    text = line.test(text) ? text.replace(line, `${name}=${password}`) : `${text.trimEnd()}\n${name}=${password}\n`;
-    generated.push(what);
+    return line.test(text) ? text.replace(line, `${name}=${value}`) : `${text.trimEnd()}\n${name}=${value}\n`;
+  };
+  const notes: string[] = [];
+  let text = before;
+
+  const shared = sharedPasswordFile();
+  const labUser = resolveLabUserPassword(nonEmpty(process.env.LAB_DB_PASSWORD), valueOf('LAB_DB_PASSWORD'), shared);
+  if (labUser.password !== valueOf('LAB_DB_PASSWORD')) text = setValue(text, 'LAB_DB_PASSWORD', labUser.password);
+  const told: Record<typeof labUser.source, string> = {
+    environment:
+      'the lab user takes LAB_DB_PASSWORD from the environment, and the other clones of the lab here will too',
+    shared: "the lab user's password is the one every clone of the lab on this machine shares",
+    '.env': "the lab user's password from .env is now shared with every clone of the lab on this machine",
+    generated: 'generated a password for the lab user, shared with every clone of the lab on this machine',
+  };
+  if (labUser.source !== 'shared' || text !== before)
+    notes.push(`${told[labUser.source]} (kept in ${shared}, not shown)`);
+
+  if (!valueOf('LAB_VALKEY_PASSWORD') && !process.env.LAB_VALKEY_PASSWORD) {
+    text = setValue(text, 'LAB_VALKEY_PASSWORD', randomBytes(18).toString('base64url'));
+    notes.push("generated a password for the lab's Valkey (kept in .env, not shown)");
   }
-  if (generated.length === 0) return created ? 'created .env from .env.example' : '.env present';
-  writeFileSync(file, text, { mode: 0o600 });
-  return `${created ? 'created .env' : 'updated .env'}: generated a password for ${generated.join(' and ')} (kept in .env, not shown)`;
+  if (text !== before) writeFileSync(file, text, { mode: 0o600 });
+  const head = created ? 'created .env from .env.example' : text !== before ? 'updated .env' : '.env present';
+  return [head, ...notes].join('; ');
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value?.trim() ? value.trim() : undefined;
 }
 
 runMain(main);

@@ -47,3 +47,4 @@ export {
   type LocalClusterStatus,
 } from './valkey/cluster-server';
 export { connectValkeyServer } from './valkey/client';
+export { labKeysWithoutTtl } from './valkey/keys';

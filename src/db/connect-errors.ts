@@ -25,7 +25,7 @@ export function connectError(target: DbTarget, urlVariable: string, error: unkno
     return new LabError({
       what: `${server} refused user "${target.user}" (${code}: wrong password or no such user)`,
       where,
-      fix: `Run \`npm run setup\` to create the lab user, or fix the user and password in ${urlVariable} / LAB_DB_PASSWORD.`,
+      fix: `Run \`npm run setup\`: it creates the lab user, or gives this clone the password every clone of the lab on this machine shares. Or fix the user and password in ${urlVariable} / LAB_DB_PASSWORD.`,
       cause: error,
     });
   }

@@ -49,13 +49,14 @@ export function latencyDistributionChart(
     'latency distribution',
   );
   for (const s of series) requireSome(s.samples, `latency distribution of "${s.name}"`, 'samples');
-  const names = series.map((s) => s.name);
-  const { bins, domain } = logBins(series, options.binsPerDecade ?? 10);
-  const medians = series.map((s, i) => {
-    const p50 = s.p50 ?? median(s.samples);
-    // Labels stack down from the top, one line per series, so close medians do not overprint.
-    return { series: s.name, p50, label: `median ${formatMs(p50)}`, labelY: 4 + i * 15 };
-  });
+  // Each series is named with its median in the legend: labels inside the plot would sit on the bars.
+  const legendName = (s: LatencySeries) => `${s.name} · median ${formatMs(s.p50 ?? median(s.samples))}`;
+  const names = series.map(legendName);
+  const { bins, domain } = logBins(
+    series.map((s) => ({ ...s, name: legendName(s) })),
+    options.binsPerDecade ?? 10,
+  );
+  const medians = series.map((s) => ({ series: legendName(s), p50: s.p50 ?? median(s.samples) }));
   const runs = series.map((s) => s.samples.length);
   const sameRuns = runs.every((n) => n === runs[0]);
   const color = { field: 'series', type: 'nominal', title: null, scale: seriesColorScale(names), sort: names };
@@ -89,25 +90,16 @@ export function latencyDistributionChart(
         mark: { type: 'rule', strokeDash: [5, 3], strokeWidth: 2 },
         encoding: { x: { field: 'p50', type: 'quantitative' }, color },
       },
-      {
-        data: { values: medians },
-        mark: { type: 'text', align: 'left', baseline: 'top', dx: 4, fontSize: 11 },
-        encoding: {
-          x: { field: 'p50', type: 'quantitative' },
-          y: { field: 'labelY', type: 'quantitative', scale: null },
-          text: { field: 'label' },
-          color,
-        },
-      },
     ],
-  };
+    config: { legend: { orient: 'top', labelLimit: 0 } },
+  } as ChartSpec;
 }
 
 /**
- * p50, p95 and p99 of each series as points joined by a line, each point labelled with its value: how the
+ * p50, p95 and p99 of each series as points side by side, each labelled with its value above it: how the
  * typical request and the slow tail compare (e.g. database vs cache). Points, not bars: a bar on a log
  * scale has no zero to start from, so its length would mean nothing; a point's position reads true on
- * either scale.
+ * either scale. Each series has its own place within a percentile, so no label sits on another's point.
  */
 export function percentileChart(series: readonly PercentileSeries[], options: PercentileChartOptions = {}): ChartSpec {
   requireSome(series, 'percentile chart', 'series');
@@ -118,7 +110,7 @@ export function percentileChart(series: readonly PercentileSeries[], options: Pe
   const log = options.scale === 'log';
   return {
     ...chartFrame(options, { ...percentileTitles(log), width: 480, height: 260 }),
-    data: { values: percentileRows(series) },
+    data: { values: series.flatMap((s) => percentileRows(s)) },
     ...percentilePlot(
       series.map((s) => s.name),
       log,
@@ -148,10 +140,10 @@ export function groupedPercentileChart(
     'grouped percentile chart',
   );
   const log = options.scale === 'log';
-  const { width, height, ...frame } = chartFrame(options, { ...percentileTitles(log), width: 190, height: 240 });
+  const { width, height, ...frame } = chartFrame(options, { ...percentileTitles(log), width: 200, height: 240 });
   return {
     ...frame,
-    data: { values: groups.flatMap((g) => percentileRows(g.series, g.name)) },
+    data: { values: groups.flatMap((g) => g.series.flatMap((s) => percentileRows(s, g.name))) },
     facet: { column: { field: 'group', type: 'nominal', sort: groups.map((g) => g.name), title: null } },
     spec: {
       width,
@@ -170,41 +162,22 @@ function percentileTitles(log: boolean): { title: string; subtitle: string } {
   };
 }
 
-/**
- * One row per percentile of a series. Where two series are drawn, the label of the higher point goes above it
- * and the lower one's below, so close values never print over each other; and off to the side where a line
- * leaves or enters the point (the higher label up and to the left, the lower one down and to the right, as
- * the lines mostly rise), so the lines do not run through them. With more series, labels go to the right.
- */
-function percentileRows(series: readonly PercentileSeries[], group?: string): Array<Record<string, unknown>> {
-  return series.flatMap((s, index) =>
-    PERCENTILES.map((p, column) => {
-      const higher = series.every((other, i) => i === index || other[p] < s[p] || (other[p] === s[p] && i > index));
-      const edge = higher ? column === 0 : column === PERCENTILES.length - 1;
-      const place =
-        series.length > 2 ? 'right' : higher ? (edge ? 'above' : 'above-left') : edge ? 'below' : 'below-right';
-      return {
-        ...(group === undefined ? {} : { group }),
-        series: s.name,
-        percentile: p,
-        ms: s[p],
-        label: formatMs(s[p]),
-        place,
-      };
-    }),
-  );
+function percentileRows(s: PercentileSeries, group?: string): Array<Record<string, unknown>> {
+  return PERCENTILES.map((p) => ({
+    ...(group === undefined ? {} : { group }),
+    series: s.name,
+    percentile: p,
+    ms: s[p],
+    label: formatMs(s[p]),
+  }));
 }
 
-/** Points joined by a line per series, each labelled with its value; no bars, whose length on a log axis means nothing. */
+/** A point per series and percentile, side by side within the percentile, each labelled with its value above it. */
 function percentilePlot(names: readonly string[], log: boolean): Pick<ChartSpec, 'encoding' | 'layer'> {
-  const label = (place: string, mark: Record<string, unknown>) => ({
-    transform: [{ filter: `datum.place === '${place}'` }],
-    mark: { type: 'text', fontSize: 10, ...mark },
-    encoding: { text: { field: 'label' } },
-  });
   return {
     encoding: {
       x: { field: 'percentile', type: 'ordinal', sort: [...PERCENTILES], axis: { title: null, labelAngle: 0 } },
+      xOffset: { field: 'series', type: 'nominal', sort: [...names], scale: { paddingOuter: 0.3 } },
       y: {
         field: 'ms',
         type: 'quantitative',
@@ -214,12 +187,8 @@ function percentilePlot(names: readonly string[], log: boolean): Pick<ChartSpec,
       color: { field: 'series', type: 'nominal', title: null, scale: seriesColorScale(names), sort: [...names] },
     },
     layer: [
-      { mark: { type: 'line', point: { filled: true, size: 60 }, strokeWidth: 2 } },
-      label('above', { align: 'center', baseline: 'bottom', dy: -8 }),
-      label('above-left', { align: 'right', baseline: 'bottom', dx: -4, dy: -5 }),
-      label('below', { align: 'center', baseline: 'top', dy: 8 }),
-      label('below-right', { align: 'left', baseline: 'top', dx: 4, dy: 5 }),
-      label('right', { align: 'left', baseline: 'middle', dx: 7 }),
+      { mark: { type: 'point', filled: true, size: 70, opacity: 1 } },
+      { mark: { type: 'text', baseline: 'bottom', dy: -7, fontSize: 10 }, encoding: { text: { field: 'label' } } },
     ],
   };
 }

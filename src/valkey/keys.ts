@@ -105,6 +105,13 @@ export async function listLabKeys(client: ValkeyClient, pattern = '*'): Promise<
   return [...new Set(perNode.flat().map((k) => k.slice(prefix.length)))].sort();
 }
 
+/** The lab's keys that have no expiry (TTL -1): what would stay on a learner's server for ever. */
+export async function labKeysWithoutTtl(client: ValkeyClient, pattern = '*'): Promise<string[]> {
+  const keys = await listLabKeys(client, pattern);
+  const ttls = await Promise.all(keys.map((key) => client.ttl(key)));
+  return keys.filter((_, i) => ttls[i] === -1);
+}
+
 /** Deletes the lab's keys matching `pattern` (UNLINK in batches; never FLUSHALL). Returns how many went. */
 export async function clearLabKeys(client: ValkeyClient, pattern = '*'): Promise<number> {
   const keys = await listLabKeys(client, pattern);

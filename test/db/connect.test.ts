@@ -50,7 +50,9 @@ describe('bad database settings give one clear line', () => {
     const attempt = connectSql(wrong, 'mysql');
     await expect(attempt).rejects.toBeInstanceOf(LabError);
     await expect(attempt).rejects.toThrow(
-      /^MariaDB\/MySQL refused user "flughafen_user" \(ER_ACCESS_DENIED_ERROR: wrong password or no such user\) at 127\.0\.0\.1:3306\/flughafendb_test\. Run `npm run setup` to create the lab user, or fix the user and password in MYSQL_URL \/ LAB_DB_PASSWORD\.$/,
+      `MariaDB/MySQL refused user "flughafen_user" (ER_ACCESS_DENIED_ERROR: wrong password or no such user) at ` +
+        `127.0.0.1:3306/${config.mysql.database}. Run \`npm run setup\`: it creates the lab user, or gives this clone ` +
+        'the password every clone of the lab on this machine shares. Or fix the user and password in MYSQL_URL / LAB_DB_PASSWORD.',
     );
   });
 

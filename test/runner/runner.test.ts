@@ -3,7 +3,8 @@ import { readFileSync, readdirSync, writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/config';
+import { loadConfig, projectRoot } from '../../src/config';
+import { connectValkey } from '../../src/valkey';
 import { LabError } from '../../src/errors';
 import { readJupyterSetup } from '../../scripts/lib/jupyter';
 import { scratchDir } from '../support/scratch';
@@ -92,6 +93,21 @@ describe('the headless runner', { timeout: 240_000 }, () => {
       ['clean.ipynb', true],
     ]);
     expect(summary.runs[0]!.error).toMatch(/SyntaxError/);
+  });
+});
+
+describe('the headless runner and what notebooks leave behind', { timeout: 240_000 }, () => {
+  it('fails a run that leaves a lab key without a TTL, naming the key', async () => {
+    const valkey = await connectValkey(loadConfig());
+    try {
+      await valkey.del('fixture:left-forever');
+      const { code, output } = await runRunner(['key-left-forever.ipynb']);
+      expect(code).toBe(1);
+      expect(output).toMatch(/Keys the notebooks left in Valkey with no TTL .*: fixture:left-forever/);
+    } finally {
+      await valkey.del('fixture:left-forever');
+      valkey.disconnect();
+    }
   });
 });
 
