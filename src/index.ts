@@ -662,3 +662,28 @@ export { crc16, hashTagOf, keySlot } from './valkey/slots';
 export { stallBuckets, stallChart, type StallBucket } from './show/stall-charts';
 export { pipelinedSetThroughput, tagPerPrimary } from './experiments/cluster-throughput';
 export type { ValkeyCluster } from './valkey/client';
+
+// Notebooks 03 and 04 as a course: their graders (docs/COURSE.md), and the plan helper their text reads
+export { indexesUsed } from './db/explain';
+export { tableReadRow, type TableReadRow } from './show/plan';
+export { againstClaimedRange } from './experiments/user-facing-bench';
+export { raceTwoWriters, type WriteThroughCall } from './experiments/write-through-race';
+export { volatilityReport, type VolatilityClass, type VolatilityReport } from './experiments/ttl-classes';
+export {
+  gradeDayRange,
+  gradeSearchKey,
+  gradeSeatScript,
+  type BookSeatScript,
+  type BoundCondition,
+  type DepartureOnDay,
+  type FlightSearchParams,
+  type SearchCacheEntry,
+} from './exercises/user-facing-queries';
+export { gradeWriteBehindHandler, gradeWriteThrough, type WriteThroughFn } from './exercises/advanced-patterns';
+export type {
+  HandleEntry,
+  HandlerDatabase,
+  HandlerEntry,
+  HandlerStream,
+  HandlerTransaction,
+} from './exercises/write-behind-handler';

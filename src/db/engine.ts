@@ -93,6 +93,11 @@ export interface BulkSession {
   destroy(): void;
 }
 
+/** The statements of one transaction, on the connection it holds (see SqlEngine.transaction). */
+export interface Transaction {
+  query<R = Row>(sql: string, params?: readonly unknown[]): Promise<QueryResult<R>>;
+}
+
 export interface SqlEngine {
   readonly kind: EngineKind;
   readonly dialect: Dialect;
@@ -105,6 +110,11 @@ export interface SqlEngine {
   serverInfo(): Promise<SqlServerInfo>;
   listTables(): Promise<string[]>;
   describeTable(table: string): Promise<ColumnInfo[]>;
+  /**
+   * Runs `work` as one transaction on a connection of its own: COMMIT when it resolves, ROLLBACK when it throws
+   * (the error is thrown on). The pool's other queries may run on any connection, so BEGIN through `query` would not.
+   */
+  transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T>;
   /** A connection of its own for bulk loading (the dataset loader). */
   openBulkSession(): Promise<BulkSession>;
   close(): Promise<void>;

@@ -89,6 +89,20 @@ export function usesIndex(plan: PlanNode, table: string, index?: string): boolea
   );
 }
 
+/**
+ * The indexes that narrow how `table` is read: the one it is read through, and MariaDB's rowid filter (an
+ * index the optimizer reads first to know which rows to skip). A plan can use an index on a column it does not
+ * look up by: the flight search reads flight through the index on its destination and filters it through the
+ * one on departure.
+ */
+export function indexesUsed(plan: PlanNode, table: string): string[] {
+  const used = tableAccesses(plan, table).flatMap((n) => [
+    ...(n.index !== undefined && n.access !== 'full-scan' ? [n.index] : []),
+    ...(n.rowidFilter !== undefined ? [n.rowidFilter] : []),
+  ]);
+  return [...new Set(used)];
+}
+
 const NOT_ALIASES = new Set([
   'on',
   'using',

@@ -126,3 +126,21 @@ export function speedupRows(results: readonly UserFacingComparison[]) {
     'speedup p99': roundRatio(r.comparison.speedup.p99),
   }));
 }
+
+/**
+ * Each query's speedup at the median set beside a range a claim states (the guide's "25–500× faster"): where
+ * the measured figure falls, as data for a table, not as a sentence.
+ */
+export function againstClaimedRange(results: readonly UserFacingComparison[], range: readonly [number, number]) {
+  const [low, high] = range;
+  return results.map((r) => {
+    const speedup = r.comparison.speedup.p50;
+    return {
+      query: r.query,
+      'database p50 ms': roundMs(r.database.p50),
+      'cache p50 ms': roundMs(r.cache.p50),
+      'speedup p50': roundRatio(speedup),
+      [`against ${low}–${high}×`]: speedup < low ? 'below' : speedup > high ? 'above' : 'inside',
+    };
+  });
+}

@@ -144,7 +144,11 @@ export async function createNearCache(client: ValkeyClient, options: NearCacheOp
     connection.on('ready', scheduleResync);
   }
 
-  sub.on('message', (channel: string, message: unknown) => {
+  /**
+   * Valkey's message that another client changed keys this process read: drop them from memory, and bump their
+   * epoch so that a read already on its way back from Valkey does not store the old value it got.
+   */
+  const onInvalidation = (channel: string, message: unknown) => {
     if (channel !== INVALIDATE_CHANNEL) return;
     const at = performance.now();
     stats.invalidations += 1;
@@ -160,7 +164,8 @@ export async function createNearCache(client: ValkeyClient, options: NearCacheOp
       keyEpoch.set(key, (keyEpoch.get(key) ?? 0) + 1);
     }
     for (const listener of listeners) listener({ keys, at });
-  });
+  };
+  sub.on('message', onInvalidation);
 
   await Promise.all([data.connect(), sub.connect()]);
   await resyncing;

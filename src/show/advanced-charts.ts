@@ -5,7 +5,8 @@ import type { ChartSpec } from './chart';
 import { chartFrame, requireSome, type ChartOptions } from './chart-specs';
 
 /**
- * Writes applied over time during a crash drill, one colour per worker process, with a rule at every
+ * Writes applied over time during a crash drill, one colour per worker process (a diamond where each started),
+ * with a rule at every
  * SIGKILL (dashed where the kill came between a commit and its acknowledgement).
  */
 export function drillTimelineChart(summary: DrillSummary, options: ChartOptions = {}): ChartSpec {
@@ -16,7 +17,22 @@ export function drillTimelineChart(summary: DrillSummary, options: ChartOptions 
   const kills = summary.timeline
     .filter((p) => p.kind === 'kill' || p.kind === 'kill-after-commit')
     .map((p) => ({ s: p.ms / 1000, kind: p.kind === 'kill' ? 'SIGKILL' : 'SIGKILL after commit, before XACK' }));
-  const workers = [...new Set(applied.map((p) => p.worker))];
+  // Every worker process started is in the legend, and its start is marked: one that only took back entries
+  // applied before (recognised as duplicates) has no applied point of its own.
+  let appliedSoFar = 0;
+  const starts = summary.timeline.flatMap((p) => {
+    if (p.kind === 'applied') appliedSoFar = p.applied ?? appliedSoFar;
+    return p.kind === 'start' ? [{ s: p.ms / 1000, applied: appliedSoFar, worker: `worker ${p.instance}` }] : [];
+  });
+  const workers = [...new Set([...starts, ...applied].map((p) => p.worker))];
+  const color = {
+    field: 'worker',
+    type: 'nominal',
+    title: 'process (◇ where it started)',
+    legend: { titleLimit: 400 },
+    scale: { domain: workers },
+    sort: workers,
+  };
   return {
     ...chartFrame(options, {
       title: 'Write-behind crash drill',
@@ -31,8 +47,13 @@ export function drillTimelineChart(summary: DrillSummary, options: ChartOptions 
         encoding: {
           x: { field: 's', type: 'quantitative', axis: { title: 'seconds since the drill started' } },
           y: { field: 'applied', type: 'quantitative', axis: { title: 'writes applied' } },
-          color: { field: 'worker', type: 'nominal', title: 'process', scale: { domain: workers }, sort: workers },
+          color,
         },
+      },
+      {
+        data: { values: starts },
+        mark: { type: 'point', shape: 'diamond', filled: false, size: 70, strokeWidth: 1.5 },
+        encoding: { x: { field: 's', type: 'quantitative' }, y: { field: 'applied', type: 'quantitative' }, color },
       },
       ...(kills.length > 0
         ? [

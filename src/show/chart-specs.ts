@@ -65,3 +65,45 @@ export function requireDistinct(names: readonly string[], chart: string): void {
     seen.add(name);
   }
 }
+
+/**
+ * One colour per server, the same in every chart: the database, Valkey (a cache hit), the application's own
+ * memory (a near cache). A chart's series are matched to them by name.
+ */
+export const SERVER_COLORS = { database: '#4e79a7', valkey: '#f28e2b', memory: '#59a14f' } as const;
+
+/** Tableau 10 in its order, for series that are not one server (minus the colours a chart's servers took). */
+const OTHER_COLORS = [
+  '#4e79a7',
+  '#f28e2b',
+  '#e15759',
+  '#76b7b2',
+  '#59a14f',
+  '#edc948',
+  '#b07aa1',
+  '#ff9da7',
+  '#9c755f',
+];
+
+function serverOf(name: string): keyof typeof SERVER_COLORS | undefined {
+  if (/\bnear\b|\bmemory\b/i.test(name)) return 'memory';
+  if (/valkey|redis|\bcache\b/i.test(name)) return 'valkey';
+  if (/database|mariadb|mysql|postgres/i.test(name)) return 'database';
+  return undefined;
+}
+
+/**
+ * A colour scale for series `names`: a series that is one server (its name says database, MariaDB, PostgreSQL;
+ * cache, Valkey; near, memory) gets that server's colour, so the database is the same blue in every chart; the
+ * others take the remaining colours in order. Two series of one server in one chart (two database queries)
+ * cannot share a colour, so then neither takes the server's.
+ */
+export function seriesColorScale(names: readonly string[]): { domain: string[]; range: string[] } {
+  const servers = names.map(serverOf);
+  const single = (server: ReturnType<typeof serverOf>) =>
+    server !== undefined && servers.filter((s) => s === server).length === 1;
+  const taken = new Set<string>(servers.filter(single).map((server) => SERVER_COLORS[server!]));
+  const free = OTHER_COLORS.filter((color) => !taken.has(color));
+  const range = servers.map((server) => (single(server) ? SERVER_COLORS[server!] : (free.shift() ?? '#bab0ac')));
+  return { domain: [...names], range };
+}

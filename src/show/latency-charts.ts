@@ -2,7 +2,7 @@
 
 import { formatMs } from './describe';
 import type { ChartSpec } from './chart';
-import { chartFrame, requireDistinct, requireSome, type ChartOptions } from './chart-specs';
+import { chartFrame, requireDistinct, requireSome, seriesColorScale, type ChartOptions } from './chart-specs';
 
 /** A measured series: a `BenchResult` is one. */
 export interface LatencySeries {
@@ -59,7 +59,7 @@ export function latencyDistributionChart(
   const medians = series.map((s) => ({ series: legendName(s), p50: s.p50 ?? median(s.samples) }));
   const runs = series.map((s) => s.samples.length);
   const sameRuns = runs.every((n) => n === runs[0]);
-  const color = { field: 'series', type: 'nominal', title: null, scale: { domain: names }, sort: names };
+  const color = { field: 'series', type: 'nominal', title: null, scale: seriesColorScale(names), sort: names };
   return {
     ...chartFrame(options, {
       title: 'Latency distribution',
@@ -184,7 +184,7 @@ function percentilePlot(names: readonly string[], log: boolean): Pick<ChartSpec,
         scale: log ? { type: 'log' } : { zero: true },
         axis: { title: `latency (ms${log ? ', log scale' : ''})`, format: '~g' },
       },
-      color: { field: 'series', type: 'nominal', title: null, scale: { domain: [...names] }, sort: [...names] },
+      color: { field: 'series', type: 'nominal', title: null, scale: seriesColorScale(names), sort: [...names] },
     },
     layer: [
       { mark: { type: 'point', filled: true, size: 70, opacity: 1 } },

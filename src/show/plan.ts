@@ -1,6 +1,6 @@
 // The plan view: a normalized EXPLAIN as an indented tree, one line per step, in words a learner can read.
 
-import type { AccessKind, ExplainResult, PlanNode } from '../db/explain';
+import { indexesUsed, tableAccesses, type AccessKind, type ExplainResult, type PlanNode } from '../db/explain';
 import { present } from './display';
 import { escapeHtml, formatNumber, truncate } from './format';
 
@@ -119,4 +119,28 @@ function walk(
 
 function isExplainResult(plan: ExplainResult | PlanNode): plan is ExplainResult {
   return 'plan' in plan && 'engine' in plan;
+}
+
+/** How one table was read, as a table row: `showTable(plans.map((p) => tableReadRow(p, 'flight')))`. */
+export type TableReadRow = {
+  'read through': string;
+  'filtered through': string;
+  'rows read': number | string;
+  'rows kept': number | string;
+};
+
+/**
+ * How an analyzed plan read `table`: the index it went through, MariaDB's rowid filter if any, the rows taken
+ * from the table and the rows passed on (for the first step that reads it).
+ */
+export function tableReadRow(explained: ExplainResult, table: string): TableReadRow {
+  const node = tableAccesses(explained.plan, table)[0];
+  const through = node?.access === 'full-scan' ? 'nothing (full scan)' : (node?.index ?? 'nothing');
+  const others = indexesUsed(explained.plan, table).filter((index) => index !== node?.index);
+  return {
+    'read through': through,
+    'filtered through': others.join(', ') || '-',
+    'rows read': node?.rowsRead ?? node?.actualRows ?? '?',
+    'rows kept': node?.actualRows ?? '?',
+  };
 }

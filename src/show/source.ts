@@ -8,17 +8,18 @@ import { LabError } from '../errors';
 import { present } from './display';
 import { escapeHtml } from './format';
 
-/** A declaration's first line: a function, class, interface, type or constant named `name`. */
-function declarationLine(line: string, name: string): boolean {
-  return new RegExp(`^(export )?(default )?(async )?(function\\*?|class|interface|type|const|let) ${name}\\b`).test(
-    line,
-  );
+/** A declaration's first line: a function, class, interface, type or constant named `name`, at `indent`. */
+function declarationLine(line: string, name: string, indent: string): boolean {
+  return new RegExp(
+    `^${indent}(export )?(default )?(async )?(function\\*?|class|interface|type|const|let) ${name}\\b`,
+  ).test(line);
 }
 
 /**
- * The text of the top-level declaration `name` in `src/<file>`, with the comment above it: from its first line
- * to the line that closes it at the left margin (`}`, `};`, `` `; ``, `);`, `];`), or its own line when it ends
- * there. The files are formatted by Prettier, which keeps that shape.
+ * The text of the declaration `name` in `src/<file>`, with the comment above it: from its first line to the
+ * line that closes it at its own indentation (`}`, `};`, `` `; ``, `);`, `];`), or its own line when it ends
+ * there. A top-level declaration is found first; else one inside a function (a factory's inner step, such as a
+ * worker's `handle`), shown as it is indented there. The files are formatted by Prettier, which keeps that shape.
  */
 export function sourceOf(file: string, name: string, root: string = projectRoot()): string {
   const where = path.join('src', file);
@@ -28,17 +29,28 @@ export function sourceOf(file: string, name: string, root: string = projectRoot(
   } catch {
     throw new LabError({ what: `No library file ${where}`, fix: 'Name a file under src/, e.g. "patterns/lock.ts".' });
   }
-  const start = lines.findIndex((line) => declarationLine(line, name));
+  let start = lines.findIndex((line) => declarationLine(line, name, ''));
+  if (start < 0) start = lines.findIndex((line) => declarationLine(line, name, '\\s+'));
   if (start < 0) throw new LabError({ what: `${where} declares nothing named ${name}`, fix: 'Check the name.' });
+  const indent = /^\s*/.exec(lines[start]!)![0];
   let first = start;
   while (first > 0 && /^\s*(\/\*\*|\*|\/\/)/.test(lines[first - 1]!)) first -= 1;
   let end = start;
   const opensBlock = /[{(\[`=]\s*$/.test(lines[start]!) || !/;\s*$/.test(lines[start]!);
-  if (opensBlock) {
-    end = lines.findIndex((line, i) => i > start && /^[}\])`][^\s]*\s*$/.test(line));
+  if (/`\s*$/.test(lines[start]!)) {
+    // A template literal (a Lua script): it ends where the backtick closes it, whatever that line starts with.
+    end = lines.findIndex((line, i) => i > start && /`[;,)]*\s*$/.test(line));
+    if (end < 0) end = lines.length - 1;
+  } else if (opensBlock) {
+    end = lines.findIndex(
+      (line, i) => i > start && line.startsWith(indent) && /^[}\])`][^\s]*\s*$/.test(line.slice(indent.length)),
+    );
     if (end < 0) end = lines.length - 1;
   }
-  return lines.slice(first, end + 1).join('\n');
+  return lines
+    .slice(first, end + 1)
+    .map((line) => (line.startsWith(indent) ? line.slice(indent.length) : line))
+    .join('\n');
 }
 
 /** Shows `name` from the library's `src/<file>` as code, with where it lives. */

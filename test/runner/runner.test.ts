@@ -210,7 +210,7 @@ describe('Jupyter missing', () => {
 });
 
 /** Notebooks made into a course (docs/COURSE.md): each has two exercises or more. */
-const COURSE_NOTEBOOKS = ['01', '02', '05', '06', '07', '08'];
+const COURSE_NOTEBOOKS = ['01', '02', '03', '04', '05', '06', '07', '08'];
 
 describe('the notebooks as committed', () => {
   const notebooks = readdirSync(path.join(root, 'notebooks')).filter((n) => n.endsWith('.ipynb'));

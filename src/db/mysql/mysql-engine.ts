@@ -13,6 +13,7 @@ import {
   type Row,
   type SqlEngine,
   type SqlServerInfo,
+  type Transaction,
 } from '../engine';
 import { tableAliases, type ExplainResult } from '../explain';
 import { mysqlDialect } from './mysql-dialect';
@@ -35,21 +36,36 @@ export class MysqlEngine implements SqlEngine {
   }
 
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-    const started = performance.now();
-    // With parameters: a server-side prepared statement, so values are bound, never spliced into the SQL.
-    // Without: the text protocol, which also accepts statements that cannot be prepared (DDL, SHOW...).
-    let result: unknown;
     try {
-      [result] =
-        params.length > 0
-          ? await this.pool.execute(sql, params as Parameters<mysql.Pool['execute']>[1])
-          : await this.pool.query(sql);
+      return await runOn<R>(this.pool, sql, params);
     } catch (error) {
       throw queryConnectionError(this.target, error);
     }
-    const elapsedMs = performance.now() - started;
-    if (Array.isArray(result)) return { rows: result as R[], elapsedMs, affectedRows: 0 };
-    return { rows: [], elapsedMs, affectedRows: (result as mysql.ResultSetHeader).affectedRows ?? 0 };
+  }
+
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    let connection: mysql.PoolConnection;
+    try {
+      connection = await this.pool.getConnection();
+      await connection.beginTransaction();
+    } catch (error) {
+      throw queryConnectionError(this.target, error);
+    }
+    try {
+      const value = await work({
+        query: <R = Row>(sql: string, params: readonly unknown[] = []) => runOn<R>(connection, sql, params),
+      });
+      await connection.commit();
+      connection.release();
+      return value;
+    } catch (error) {
+      // A connection that cannot even roll back is closed rather than handed to the next query.
+      await connection.rollback().then(
+        () => connection.release(),
+        () => connection.destroy(),
+      );
+      throw error;
+    }
   }
 
   async explain(sql: string, params: readonly unknown[] = [], options: ExplainOptions = {}): Promise<ExplainResult> {
@@ -102,6 +118,24 @@ export class MysqlEngine implements SqlEngine {
   async close(): Promise<void> {
     await this.pool.end();
   }
+}
+
+/**
+ * One statement on a pool or a connection. With parameters: a server-side prepared statement, so values are
+ * bound, never spliced into the SQL. Without: the text protocol, which also accepts statements that cannot be
+ * prepared (DDL, SHOW...).
+ */
+async function runOn<R>(
+  on: mysql.Pool | mysql.PoolConnection,
+  sql: string,
+  params: readonly unknown[],
+): Promise<QueryResult<R>> {
+  const started = performance.now();
+  const [result] =
+    params.length > 0 ? await on.execute(sql, params as Parameters<mysql.Pool['execute']>[1]) : await on.query(sql);
+  const elapsedMs = performance.now() - started;
+  if (Array.isArray(result)) return { rows: result as R[], elapsedMs, affectedRows: 0 };
+  return { rows: [], elapsedMs, affectedRows: (result as mysql.ResultSetHeader).affectedRows ?? 0 };
 }
 
 /** Options both the lab and set-up use, so rows look the same on both engines (see postgres-engine). */

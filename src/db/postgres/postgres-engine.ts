@@ -13,6 +13,7 @@ import {
   type Row,
   type SqlEngine,
   type SqlServerInfo,
+  type Transaction,
 } from '../engine';
 import type { ExplainResult } from '../explain';
 import { postgresDialect } from './postgres-dialect';
@@ -49,18 +50,36 @@ export class PostgresEngine implements SqlEngine {
   }
 
   async query<R = Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<R>> {
-    const started = performance.now();
-    let result: pg.QueryResult | pg.QueryResult[];
     try {
-      result = await this.pool.query(sql, params as unknown[]);
+      return await runOn<R>(this.pool, sql, params);
     } catch (error) {
       throw queryConnectionError(this.target, error);
     }
-    const elapsedMs = performance.now() - started;
-    // A multi-statement string returns one result per statement; the last one is the answer.
-    const last = Array.isArray(result) ? (result.at(-1) as pg.QueryResult) : result;
-    const isRead = last.command === 'SELECT' || last.command === 'SHOW' || last.command === 'EXPLAIN';
-    return { rows: last.rows as R[], elapsedMs, affectedRows: isRead ? 0 : (last.rowCount ?? 0) };
+  }
+
+  async transaction<T>(work: (tx: Transaction) => Promise<T>): Promise<T> {
+    let client: pg.PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw queryConnectionError(this.target, error);
+    }
+    try {
+      await client.query('BEGIN');
+      const value = await work({
+        query: <R = Row>(sql: string, params: readonly unknown[] = []) => runOn<R>(client, sql, params),
+      });
+      await client.query('COMMIT');
+      client.release();
+      return value;
+    } catch (error) {
+      // A connection that cannot even roll back is closed rather than handed to the next query.
+      await client.query('ROLLBACK').then(
+        () => client.release(),
+        () => client.release(true),
+      );
+      throw error;
+    }
   }
 
   async explain(sql: string, params: readonly unknown[] = [], options: ExplainOptions = {}): Promise<ExplainResult> {
@@ -119,6 +138,16 @@ export function postgresPoolOptions(target: DbTarget): pg.PoolConfig {
     connectionTimeoutMillis: 5_000,
     types: labTypes,
   };
+}
+
+/** One statement on the pool or on a transaction's client; a multi-statement string answers with its last result. */
+async function runOn<R>(on: pg.Pool | pg.PoolClient, sql: string, params: readonly unknown[]): Promise<QueryResult<R>> {
+  const started = performance.now();
+  const result = (await on.query(sql, params as unknown[])) as pg.QueryResult | pg.QueryResult[];
+  const elapsedMs = performance.now() - started;
+  const last = Array.isArray(result) ? (result.at(-1) as pg.QueryResult) : result;
+  const isRead = last.command === 'SELECT' || last.command === 'SHOW' || last.command === 'EXPLAIN';
+  return { rows: last.rows as R[], elapsedMs, affectedRows: isRead ? 0 : (last.rowCount ?? 0) };
 }
 
 /** Opens a pool and proves it works; failures become one clear LabError. */
