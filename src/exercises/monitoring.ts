@@ -5,7 +5,7 @@ import type Redis from 'iovalkey';
 import { formatNumber } from '../show/format';
 import { connectValkeyUrl } from '../valkey/client';
 import { parseInfo } from '../valkey/info';
-import type { PrivateValkey } from '../valkey/server';
+import { adminCommand, type PrivateValkey } from '../valkey/server';
 import { grade, shown, type Grade } from './grade';
 import { scratchServer } from './scratch';
 
@@ -114,7 +114,7 @@ export async function gradeMemoryAlert(alertScript: string | (() => string)): Pr
           hint: `the grader passes ${threshold} as ARGV[1], not the guide's 0.8: use tonumber(ARGV[1])`,
         },
       );
-      await client.config('SET', 'maxmemory', '0');
+      await adminCommand(client, 'CONFIG', 'SET', 'maxmemory', '0');
       const unlimited = await run();
       g.expect(
         isAlertReply(unlimited) && unlimited[0] === 'NO-LIMIT',
