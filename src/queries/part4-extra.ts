@@ -305,6 +305,7 @@ export interface WriteBehindTally {
   appliedTwice: number;
 }
 
+/** What the database holds for one write-behind run: writes applied, rows, and writes applied twice. */
 export async function writeBehindTally(engine: SqlEngine, runId: string): Promise<WriteBehindTally> {
   const p = engine.dialect.param(1);
   const { rows } = await engine.query<Record<string, unknown>>(
