@@ -56,7 +56,7 @@ describe.each(['postgres', 'mysql'] as EngineKind[])('write-behind worker killed
       [
         '--import',
         'tsx',
-        path.join(projectRoot(), 'scripts', 'write-behind-worker.ts'),
+        path.join(projectRoot(), 'src', 'patterns', 'write-behind-worker-process.ts'),
         '--engine',
         engine,
         '--stream',
