@@ -1,13 +1,13 @@
 // Seeded random numbers for the lab's workloads: the dataset generator's sfc32, so every replay is the same.
 
-import { Random as Sfc32 } from '../../datasets/random';
+import { Random as Sfc32 } from './sfc32';
 import { LabError } from '../errors';
 
 /** A source of numbers in [0, 1), like Math.random, but the same sequence for the same seed. */
 export type Random = () => number;
 
 /**
- * The dataset generator's sfc32 (`datasets/random.ts`, the one generator of the lab), seeded here through
+ * The dataset generator's sfc32 (`./sfc32.ts`, the one generator of the lab), seeded here through
  * splitmix32 from a number or a string. Math.random cannot be seeded, so a replayed workload would differ from
  * run to run.
  */
