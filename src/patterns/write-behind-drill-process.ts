@@ -17,7 +17,7 @@ import { connectSql } from '../db';
 import { LabError, errorMessage } from '../errors';
 import { createWriteBehind, ensureConsumerGroup, streamBacklog } from './write-behind';
 import type { DrillSummary, DrillTimelinePoint } from './write-behind-drill';
-import { clearWriteBehindRun, ensurePart4Tables, writeBehindTally } from '../queries/part4-extra';
+import { clearWriteBehindRun, ensurePart4Tables, writeBehindTally } from '../queries/records-and-writes';
 import { clearLabKeys, connectValkey } from '../valkey';
 
 const USAGE =

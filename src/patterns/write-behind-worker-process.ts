@@ -16,7 +16,7 @@ import { ENGINE_KINDS, loadConfig, type EngineKind } from '../config';
 import { connectSql } from '../db';
 import { LabError, errorMessage } from '../errors';
 import { createWriteBehindWorker, type StreamEntry, type WorkerEvent } from './write-behind';
-import { applyWrittenBehind, ensurePart4Tables, openTransactionSession } from '../queries/part4-extra';
+import { applyWrittenBehind, ensurePart4Tables, openTransactionSession } from '../queries/records-and-writes';
 import { connectValkey } from '../valkey';
 
 const USAGE =

@@ -12,7 +12,7 @@ function rewriteLine(text: string, line: string, replacement: string): string {
   if (!text.includes(line)) {
     throw new LabError({
       what: `The guide's flight search has no line "${line.trim()}" to rewrite`,
-      where: 'part3-extra.ts',
+      where: 'searches-and-bookings.ts',
     });
   }
   return text.replace(line, replacement);
