@@ -53,7 +53,6 @@ export {
   localClusterStatus,
   startLocalCluster,
   stopLocalCluster,
-  valkeyCliBinary,
   type LocalClusterOptions,
   type LocalClusterStatus,
 } from './valkey/cluster-server';
