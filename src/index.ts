@@ -110,6 +110,7 @@ export {
   VERSION_FIELD,
   type Versioned,
 } from './patterns';
+export { deleteIfEqual } from './valkey/conditional';
 export { raceTwoWriters } from './experiments/write-through-race';
 export { volatilityReport } from './experiments/ttl-classes';
 
@@ -120,6 +121,7 @@ export { createSessionStore } from './structures/sessions';
 export { createLeaderboard, feedAirportTraffic, rankingDifferences, rankingFromRows } from './structures/leaderboard';
 export { createSeatInventory, seatLabel } from './structures/seats';
 export { profileSummary, routeCounts, storeProfile } from './structures/user-profile';
+export { fieldTtls, readAllFields, readFieldsAndRefresh, setFieldsWithTtl } from './valkey/field-expiry';
 
 // ## Measure
 // Benchmarks with warm-up and percentiles, same-run comparisons, concurrent workloads and key distributions; and
@@ -167,6 +169,7 @@ export {
   throughputByBatchSize,
   watchServer,
 } from './experiments';
+export { readCommandLog } from './valkey/commandlog';
 export { againstClaimedRange } from './experiments/user-facing-bench';
 export { cheLruHitRatio, randomReplacementHitRatio, staticTopHitRatio } from './experiments/eviction-theory';
 export { studiedRunsTable, studyEviction, studyRun } from './experiments/eviction-study';
