@@ -18,6 +18,7 @@ export {
   type ManagedValkey,
 } from './config';
 export { errorCode, errorMessage } from './errors';
+export { ENGINE_KINDS, engineLabel, type DbTarget, type EngineKind, type LabConfig } from './config';
 
 // The engine registry and what an engine is made of
 export { connectSql } from './db';
@@ -26,6 +27,7 @@ export { engineFacts, type EngineFacts } from './db/kinds';
 export type { EngineDefinition } from './db/definition';
 export type { Column, ColumnType, Ddl, ForeignKey, Index, KeyStatements, TableDefinition } from './db/ddl';
 export type { NativeClient } from './db/native';
+export type { SqlEngine } from './db/engine';
 export { assertIdentifier, columnsFromDescribe, type BulkSession, type DescribeRow, type TextChunk } from './db/engine';
 export { mysqlEngine, MysqlEngine } from './db/mysql';
 export { postgresEngine, PostgresEngine } from './db/postgres';
@@ -37,6 +39,7 @@ export { countRows, DATASET_NAME, METADATA, METADATA_COLUMNS } from './dataset-s
 // Valkey servers set-up and tests start
 export {
   binaryVersion,
+  valkeyServerBinary,
   endChild,
   ensureManagedValkey,
   freePort,
@@ -50,7 +53,6 @@ export {
   localClusterStatus,
   startLocalCluster,
   stopLocalCluster,
-  valkeyCliBinary,
   type LocalClusterOptions,
   type LocalClusterStatus,
 } from './valkey/cluster-server';
@@ -64,3 +66,8 @@ export {
   type ValkeyBuild,
   type ValkeyTool,
 } from './valkey/binaries';
+
+// What the benchmark scripts drive: the guide's queries by name, codecs, pipelined workloads
+export { GUIDE_QUERIES } from './queries';
+export { msgpackRecordsCodec, type Codec } from './patterns';
+export { runPipelined } from './measure';

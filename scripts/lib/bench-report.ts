@@ -3,14 +3,12 @@
 import { appendFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { percentile } from '../../src/measure/summary';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 
-/** The p-th percentile (0–100) of `samples`, nearest rank. */
-export function percentile(samples: readonly number[], p: number): number {
-  const sorted = [...samples].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
-}
+// Percentiles as the lab defines them everywhere.
+export { percentile };
 
 /** `p50 / p95 / p99` of `samples` in milliseconds, for one table cell. */
 export function spread(samples: readonly number[]): string {

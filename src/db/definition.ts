@@ -4,7 +4,9 @@ import type { DbTarget } from '../config';
 import type { Ddl } from './ddl';
 import type { Dialect, SqlEngine } from './engine';
 import type { EngineFacts } from './kinds';
+import type { LabTables } from './lab-tables';
 import type { NativeClient } from './native';
+import type { ServerProfiler } from './profile';
 
 export interface EngineDefinition extends EngineFacts {
   /** Connects to `target` and proves the connection works; `urlVariable` names the setting in errors. */
@@ -20,4 +22,8 @@ export interface EngineDefinition extends EngineFacts {
   ddl: Ddl;
   /** Its own command-line client. */
   nativeClient(target: DbTarget): NativeClient;
+  /** The lab's own tables beside the dataset, in its words. */
+  labTables: LabTables;
+  /** What its profiler says a query cost on the server. */
+  serverFigures: ServerProfiler;
 }

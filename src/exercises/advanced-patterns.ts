@@ -18,7 +18,7 @@ import {
   renameAirport,
   writeBehindTally,
   type AirportFields,
-} from '../queries/part4-extra';
+} from '../queries/records-and-writes';
 import { isCluster, type ValkeyClient } from '../valkey/client';
 import { clearLabKeys } from '../valkey/keys';
 import { grade, sameAsJson, shown, type Grade } from './grade';

@@ -1,6 +1,7 @@
 // The guide's EVAL timing loop (Step 19): 1,000 GETs inside one script between two TIME readings, seen three ways.
 
 import { performance } from 'node:perf_hooks';
+import { percentile } from '../measure/summary';
 import type { ValkeyClient } from '../valkey/client';
 
 /** The guide's script, as printed: TIME, 1,000 GETs of `test:key:1…1000`, TIME. */
@@ -47,12 +48,13 @@ export function summarizeTimingLoop(
     ['the client (EVAL → reply)', 'clientMicros'],
   ] as const;
   return views.map(([measured, field]) => {
-    const sorted = runs.map((r) => r[field]).sort((a, b) => a - b);
+    const values = runs.map((r) => r[field]);
+    if (values.length === 0) return { measured, 'fastest µs': 0, 'median µs': 0, 'slowest µs': 0 };
     return {
       measured,
-      'fastest µs': sorted[0] ?? 0,
-      'median µs': sorted[Math.floor((sorted.length - 1) / 2)] ?? 0,
-      'slowest µs': sorted.at(-1) ?? 0,
+      'fastest µs': percentile(values, 0),
+      'median µs': percentile(values, 50),
+      'slowest µs': percentile(values, 100),
     };
   });
 }

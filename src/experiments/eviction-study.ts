@@ -2,6 +2,7 @@
 // private server, each run set beside the prediction for the keys that fit.
 
 import { zipfShares } from '../measure/keys';
+import { percentile } from '../measure/summary';
 import type { MeasuredEviction, PredictedEviction } from '../show/eviction-charts';
 import type { PrivateValkey } from '../valkey/server';
 import {
@@ -83,7 +84,7 @@ export async function studyEviction(
   const shares = zipfShares(workload.keys, workload.exponent ?? 1);
   const predicted = roomsMb.flatMap((roomMb) => {
     const fits = runs.filter((r) => r.roomMb === roomMb && r.policy !== 'noeviction').map((r) => r.capacity);
-    const capacity = fits.sort((a, b) => a - b)[Math.floor(fits.length / 2)] ?? 0;
+    const capacity = fits.length ? percentile(fits, 50) : 0;
     return evictionTheory(shares, capacity).map((t) => ({ ...t, roomMb }));
   });
   const measured = runs.map((r) => ({ policy: r.policy, roomMb: r.roomMb, hitRatio: r.hitRatio }));

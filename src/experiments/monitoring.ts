@@ -145,6 +145,7 @@ export interface LatencyEvent {
   maxMs: number;
 }
 
+/** The latency monitor's latest event per kind (LATENCY LATEST), each with when it happened and its worst. */
 export async function latencyLatest(client: ValkeyClient): Promise<LatencyEvent[]> {
   const rows = (await client.call('LATENCY', 'LATEST')) as Array<[string, number, number, number]>;
   return rows.map(([event, at, latestMs, maxMs]) => ({ event, at: new Date(at * 1000), latestMs, maxMs }));

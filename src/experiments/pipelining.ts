@@ -67,7 +67,7 @@ export function parseBenchmarkOutput(output: string): BenchmarkLine[] {
 
 /**
  * Runs valkey-benchmark against a server the lab started: `-q -c clients -n requests -P pipeline -t tests`.
- * It writes its own keys (key:__rand_int__), so never point it at a server you share.
+ * It writes its own keys (`key:__rand_int__`), so never point it at a server you share.
  */
 export async function runValkeyBenchmark(
   port: number,

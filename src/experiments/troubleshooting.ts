@@ -5,6 +5,7 @@ import type { ValkeyClient } from '../valkey/client';
 import type { SqlEngine } from '../db/engine';
 import { listIndexes } from '../db/indexes';
 import { errorMessage } from '../errors';
+import { percentile } from '../measure/summary';
 import { runGuideQuery } from '../queries';
 import { activeSessions } from '../queries/troubleshooting';
 import { hitRate, parseInfo } from '../valkey/info';
@@ -30,8 +31,7 @@ export async function checkDatabase(engine: SqlEngine): Promise<Finding> {
   try {
     const times: number[] = [];
     for (let i = 0; i < 5; i++) times.push((await engine.query('SELECT 1 AS ok')).elapsedMs);
-    const rest = times.slice(1).sort((a, b) => a - b);
-    const median = (rest[1]! + rest[2]!) / 2;
+    const median = percentile(times.slice(1), 50);
     return {
       check,
       ok: true,

@@ -1,14 +1,15 @@
-// A small seeded random number generator, so every workload the lab replays is the same on every run.
+// Seeded random numbers for the lab's workloads: the dataset generator's sfc32, so every replay is the same.
 
+import { Random as Sfc32 } from './sfc32';
 import { LabError } from '../errors';
 
 /** A source of numbers in [0, 1), like Math.random, but the same sequence for the same seed. */
 export type Random = () => number;
 
 /**
- * sfc32 (a 128-bit state "small fast counter" generator) seeded through splitmix32: fast, passes the
- * usual statistical batteries, and needs no dependency. Math.random cannot be seeded, so a replayed
- * workload would differ from run to run.
+ * The dataset generator's sfc32 (`./sfc32.ts`, the one generator of the lab), seeded here through
+ * splitmix32 from a number or a string. Math.random cannot be seeded, so a replayed workload would differ from
+ * run to run.
  */
 export function seededRandom(seed: number | string): Random {
   let s = typeof seed === 'string' ? hashString(seed) : checkedSeed(seed);
@@ -19,22 +20,8 @@ export function seededRandom(seed: number | string): Random {
     z = Math.imul(z ^ (z >>> 15), 0x735a2d97);
     return (z ^ (z >>> 15)) >>> 0;
   };
-  let a = split();
-  let b = split();
-  let c = split();
-  let d = split();
-  const next = (): number => {
-    const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    return (t >>> 0) / 4294967296;
-  };
-  // The first outputs of a freshly seeded state are the least mixed: skip them.
-  for (let i = 0; i < 12; i++) next();
-  return next;
+  const generator = new Sfc32(split(), split(), split(), split());
+  return () => generator.next();
 }
 
 function checkedSeed(seed: number): number {

@@ -60,3 +60,19 @@ export function percentileRun(n: number, p: number): { fromFastest: number; from
   const fromFastest = Math.min(n, Math.max(1, Math.ceil(Number(((p / 100) * n).toFixed(9)))));
   return { fromFastest, fromSlowest: n - fromFastest + 1 };
 }
+
+/**
+ * Percentile `p` (0–100) of `values`, by the lab's one definition: the value at the rank its HDR histograms read
+ * (`percentileRun`), exactly rather than to three significant digits. The median is `percentile(values, 50)`.
+ * Any unit; `NaN` for no values.
+ */
+export function percentile(values: readonly number[], p: number): number {
+  return percentileOf(values, p, (v) => v) ?? Number.NaN;
+}
+
+/** The item at percentile `p` of `items` ordered by `by` (the median run of several, say); undefined for none. */
+export function percentileOf<T>(items: readonly T[], p: number, by: (item: T) => number): T | undefined {
+  if (items.length === 0) return undefined;
+  const sorted = [...items].sort((a, b) => by(a) - by(b));
+  return sorted[percentileRun(sorted.length, p).fromFastest - 1];
+}

@@ -80,6 +80,10 @@ export interface Hierarchy {
   ): Promise<LevelRead<Array<{ member: string; score: number }>>>;
 }
 
+/**
+ * Levels of cached data computed from one another (airport → route summary → hub ranking), each linked to its
+ * sources, so that invalidating a level removes every level above it.
+ */
 export function createHierarchy(valkey: Client): Hierarchy {
   const link = async (key: string, sources: readonly string[], ttlSeconds: number) => {
     for (const source of sources) await valkey.eval(LINK, 1, aboveKey(source), key, ttlSeconds);

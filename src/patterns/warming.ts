@@ -2,6 +2,7 @@
 
 import type { Cluster, Redis } from 'iovalkey';
 import { LabError, errorMessage } from '../errors';
+import { percentileOf } from '../measure/summary';
 import { isWrongType } from './entries';
 
 export interface WarmEntry {
@@ -166,8 +167,7 @@ export async function compareWarming(
       pipelined.push(await warmPipelined(valkey, entries, options));
     }
   }
-  const median = (results: WarmResult[]) =>
-    [...results].sort((a, b) => a.elapsedMs - b.elapsedMs)[Math.floor(results.length / 2)]!;
+  const median = (results: WarmResult[]) => percentileOf(results, 50, (r) => r.elapsedMs)!;
   const p = median(pipelined);
   const o = median(oneByOne);
   return { pipelined: p, oneByOne: o, speedup: p.keysPerSecond / o.keysPerSecond };

@@ -1,4 +1,4 @@
-// Runs the write-behind crash drill (scripts/write-behind-drill.ts) as a child process and returns its figures;
+// Runs the write-behind crash drill (write-behind-drill-process.ts) as a child process and returns its figures;
 // the drill, and the worker it starts, are always gone when this returns.
 
 import { spawn } from 'node:child_process';
@@ -69,7 +69,7 @@ export async function runWriteBehindDrill(options: {
   const args = [
     '--import',
     'tsx',
-    path.join(root, 'scripts', 'write-behind-drill.ts'),
+    path.join(root, 'src', 'patterns', 'write-behind-drill-process.ts'),
     '--writes',
     String(options.writes),
     '--kill-every',

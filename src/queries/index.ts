@@ -36,7 +36,7 @@ export {
   type TransactionSession,
   type WriteBehindTally,
   type WrittenBehind,
-} from './part4-extra';
+} from './records-and-writes';
 export {
   bookedSeatsOfFlight,
   bookingStore,
@@ -50,7 +50,7 @@ export {
   popularRoutes,
   removeLabBookings,
   userTravelRows,
-} from './part3-extra';
+} from './searches-and-bookings';
 export {
   flightSearch,
   flightSearchTiming,

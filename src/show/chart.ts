@@ -20,6 +20,7 @@ export interface Chart {
   svg: string;
 }
 
+/** The Vega-Lite schema every chart spec names (`$schema`). */
 export const VEGA_LITE_SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 
 /**

@@ -3,6 +3,7 @@
 
 import type { ConcurrentResult } from '../measure/concurrent';
 import { failedOrCacheError, type FailureTest } from '../measure/failures';
+import { percentile } from '../measure/summary';
 import type { ChartSpec } from './chart';
 import { chartFrame, requireSome, type ChartOptions } from './chart-specs';
 import type { TimelineEvent } from './cluster-charts';
@@ -27,13 +28,13 @@ export function stallBuckets(
   const slices = Array.from({ length: Math.floor(last / bucketMs) + 1 }, () => [] as ConcurrentResult['records']);
   for (const record of result.records) slices[Math.floor(record.startMs / bucketMs)]!.push(record);
   return slices.map((records, i) => {
-    const latencies = records.map((r) => r.latencyMs).sort((a, b) => a - b);
+    const latencies = records.map((r) => r.latencyMs);
     return {
       atMs: i * bucketMs,
       requests: records.length,
       failed: records.filter(failed).length,
-      p50Ms: latencies[Math.floor((latencies.length - 1) / 2)] ?? 0,
-      maxMs: latencies.at(-1) ?? 0,
+      p50Ms: latencies.length ? percentile(latencies, 50) : 0,
+      maxMs: latencies.length ? percentile(latencies, 100) : 0,
     };
   });
 }

@@ -1,23 +1,13 @@
 // A local Valkey Cluster on free loopback ports: started for a notebook or a test (owned), or for the learner by `npm run cluster`.
 
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { ClusterSeed } from '../config';
 import { LabError, errorMessage } from '../errors';
-import { valkeyBinary } from './binaries';
+import { answerText, askServer, portTaken } from './probe';
 import { isAlive } from './processes';
-import {
-  endChild,
-  freePort,
-  rawCommand,
-  serverArgs,
-  spawnOwnedValkey,
-  valkeyServerBinary,
-  VALKEY_INSTALL_HINT,
-  waitUntilReady,
-} from './server';
+import { endChild, freePort, serverArgs, spawnOwnedValkey, valkeyServerBinary, waitUntilReady } from './server';
 
 /** Where `npm run cluster` keeps the learner's cluster (git-ignored). */
 export const LOCAL_CLUSTER_DIR = path.join('.lab', 'cluster');
@@ -54,22 +44,8 @@ export interface LocalClusterOptions {
    * outlive it (the learner's cluster from `npm run cluster -- start`), stopped by `stopLocalCluster`.
    */
   lifetime?: 'owned' | 'detached';
-  /** The valkey-server and valkey-cli to run (default: VALKEY_SERVER_BIN / VALKEY_CLI_BIN, or PATH's). */
+  /** The valkey-server to run (default: VALKEY_SERVER_BIN, or PATH's); `cli` is not needed (kept for callers). */
   binaries?: { server?: string; cli?: string };
-}
-
-/** The valkey-cli binary (VALKEY_CLI_BIN overrides), or a LabError saying how to install it. */
-export function valkeyCliBinary(env: Record<string, string | undefined> = process.env): string {
-  const candidate = valkeyBinary('cli', env);
-  try {
-    execFileSync(candidate, ['--version'], { stdio: 'pipe' });
-    return candidate;
-  } catch {
-    throw new LabError({
-      what: `${candidate} is not installed (needed to create a Valkey Cluster)`,
-      fix: VALKEY_INSTALL_HINT,
-    });
-  }
 }
 
 const CLUSTER_FILE = 'cluster.json';
@@ -80,14 +56,13 @@ interface ClusterRecord {
 }
 
 /**
- * Starts `primaries × (1 + replicas)` cluster-enabled valkey-servers on free loopback ports, joins them
- * with `valkey-cli --cluster create`, and waits until every node says cluster_state:ok.
+ * Starts `primaries × (1 + replicas)` cluster-enabled valkey-servers on free loopback ports, joins them (what
+ * `valkey-cli --cluster create` does, through iovalkey), and waits until every node says cluster_state:ok.
  */
 export async function startLocalCluster(options: LocalClusterOptions): Promise<LocalCluster> {
   const primaries = options.primaries ?? 3;
   const replicas = options.replicas ?? 0;
   if (primaries < 3) throw new LabError({ what: `A cluster needs at least 3 primaries, not ${primaries}` });
-  const cli = options.binaries?.cli ?? valkeyCliBinary();
   const binary = options.binaries?.server ?? valkeyServerBinary();
   const dir = path.resolve(options.dir);
   const started = Date.now();
@@ -96,8 +71,7 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
   while (ports.length < count) {
     const port = await freePort();
     // The cluster bus listens on port + 10000: both must be free and below 65536.
-    if (port + 10_000 < 65_536 && !ports.includes(port) && (await rawCommand(port + 10_000, 'PING', 100)) === '')
-      ports.push(port);
+    if (port + 10_000 < 65_536 && !ports.includes(port) && !(await portTaken(port + 10_000, 100))) ports.push(port);
   }
   const children: ChildProcess[] = [];
   const stopAll = async () => {
@@ -131,18 +105,8 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
       }
     }
     await Promise.all(ports.map((port) => waitUntilReady(port)));
-    await promisify(execFile)(cli, [
-      '--cluster',
-      'create',
-      ...ports.map((p) => `127.0.0.1:${p}`),
-      '--cluster-replicas',
-      String(replicas),
-      '--cluster-yes',
-    ]).catch((error: unknown) => {
-      throw new LabError({
-        what: `valkey-cli --cluster create failed (${errorMessage(error).split('\n')[0]})`,
-        where: dir,
-      });
+    await joinCluster(ports, primaries).catch((error: unknown) => {
+      throw new LabError({ what: `Could not join the local cluster (${errorMessage(error)})`, where: dir });
     });
     await waitForClusterOk(ports);
     // A replica shows in the slot map (where clients learn of it) only once it has synced.
@@ -159,6 +123,43 @@ export async function startLocalCluster(options: LocalClusterOptions): Promise<L
     rmSync(path.join(dir, CLUSTER_FILE), { force: true });
     for (const port of ports) rmSync(path.join(dir, String(port)), { recursive: true, force: true });
   });
+}
+
+/** One command to a node; its error reply thrown. */
+async function ask(port: number, args: readonly string[]): Promise<unknown> {
+  const answer = await askServer(port, args, { timeoutMs: 5_000 });
+  if (!answer.answered) throw new Error(`127.0.0.1:${port} did not answer ${args[0]}`);
+  if ('error' in answer) throw new Error(`127.0.0.1:${port}: ${args.join(' ')}: ${answer.error}`);
+  return answer.reply;
+}
+
+/**
+ * Joins fresh nodes into one cluster: the first `primaries` ports share the 16,384 slots in equal ranges, every
+ * node meets the first, and each remaining node replicates a primary in turn once it knows that primary.
+ */
+async function joinCluster(ports: readonly number[], primaries: number, timeoutMs = 20_000): Promise<void> {
+  const primaryPorts = ports.slice(0, primaries);
+  await Promise.all(
+    primaryPorts.map((port, i) => {
+      const first = Math.floor((i * 16_384) / primaries);
+      const last = Math.floor(((i + 1) * 16_384) / primaries) - 1;
+      return ask(port, ['CLUSTER', 'ADDSLOTSRANGE', String(first), String(last)]);
+    }),
+  );
+  // Distinct config epochs, so no two primaries claim their slots with the same one.
+  await Promise.all(primaryPorts.map((port, i) => ask(port, ['CLUSTER', 'SET-CONFIG-EPOCH', String(i + 1)])));
+  for (const port of ports.slice(1)) await ask(ports[0]!, ['CLUSTER', 'MEET', '127.0.0.1', String(port)]);
+  const ids = await Promise.all(primaryPorts.map(async (port) => String(await ask(port, ['CLUSTER', 'MYID']))));
+  const deadline = Date.now() + timeoutMs;
+  for (const [j, port] of ports.slice(primaries).entries()) {
+    const primaryId = ids[j % primaries]!;
+    // A node can replicate a primary only once gossip has told it about that primary.
+    while (!String(await ask(port, ['CLUSTER', 'NODES'])).includes(primaryId)) {
+      if (Date.now() > deadline) throw new Error(`127.0.0.1:${port} never learned of its primary`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await ask(port, ['CLUSTER', 'REPLICATE', primaryId]);
+  }
 }
 
 async function waitForClusterOk(ports: number[], timeoutMs = 20_000): Promise<void> {
@@ -191,16 +192,10 @@ async function waitForReplicasInSync(ports: number[], expected: number, timeoutM
   });
 }
 
-/** A bulk reply read whole (rawCommand stops at the first line). */
+/** A reply as text (an array's items one a line), or '' when the node does not answer. */
 async function rawBulk(port: number, command: string): Promise<string> {
-  const { stdout } = await promisify(execFile)(valkeyCliBinary(), [
-    '-h',
-    '127.0.0.1',
-    '-p',
-    String(port),
-    ...command.split(' '),
-  ]).catch(() => ({ stdout: '' }));
-  return stdout;
+  const answer = await askServer(port, command.split(' '));
+  return answer.answered && !('error' in answer) ? answerText(answer) : '';
 }
 
 async function describeNodes(ports: number[], children: ChildProcess[]): Promise<ClusterNodeProcess[]> {

@@ -10,6 +10,7 @@ import { LabError } from '../errors';
 import { valkeyBinary } from './binaries';
 import { isCluster, nodeAddress, type ValkeyClient } from './client';
 import { parseInfo } from './info';
+import { answerText, askServer, portTaken } from './probe';
 import { own } from './processes';
 
 export const VALKEY_INSTALL_HINT =
@@ -44,62 +45,26 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** One command in the protocol's own framing, so arguments (a password) may hold any character. */
-function encodeCommand(args: readonly string[]): string {
-  return `*${args.length}\r\n${args.map((a) => `$${Buffer.byteLength(a)}\r\n${a}\r\n`).join('')}`;
-}
-
-/** Length of the first complete reply in `text` (simple and bulk replies), or -1 while it is incomplete. */
-function firstReplyLength(text: string): number {
-  const lineEnd = text.indexOf('\r\n');
-  if (lineEnd < 0) return -1;
-  if (!text.startsWith('$')) return lineEnd + 2;
-  const size = Number(text.slice(1, lineEnd));
-  if (size < 0) return lineEnd + 2;
-  const total = lineEnd + 2 + size + 2;
-  return Buffer.byteLength(text) >= total ? total : -1;
-}
-
 /**
- * Sends one command (words separated by spaces) over a raw socket and returns its reply as the server
- * wrote it ('' when nothing answers). With `password`, AUTH goes first; a refused AUTH is the reply.
+ * Sends one command (words separated by spaces) to the server on `port` and returns its reply as one text: `+` and
+ * the reply (an array's items one a line), `-` and the message of an error reply, '' when nothing answers. With
+ * `password`, AUTH goes first; a refused AUTH is the reply (`-WRONGPASS …`).
  */
 export async function rawCommand(port: number, command: string, timeoutMs = 1_000, password?: string): Promise<string> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    let reply = '';
-    let authPending = password !== undefined;
-    const finish = (answer = reply) => {
-      socket.destroy();
-      resolve(answer);
-    };
-    socket.setTimeout(timeoutMs, () => finish());
-    socket.on('error', () => finish());
-    socket.on('connect', () =>
-      socket.write(
-        (password !== undefined ? encodeCommand(['AUTH', password]) : '') + encodeCommand(command.split(' ')),
-      ),
-    );
-    socket.on('data', (chunk) => {
-      reply += chunk.toString('utf8');
-      if (authPending) {
-        const length = firstReplyLength(reply);
-        if (length < 0) return;
-        const auth = reply.slice(0, length);
-        reply = reply.slice(length);
-        authPending = false;
-        if (auth.startsWith('-')) return finish(auth.trimEnd());
-      }
-      if (firstReplyLength(reply) >= 0) finish();
-    });
+  const answer = await askServer(port, command.split(' '), {
+    timeoutMs,
+    ...(password !== undefined ? { password } : {}),
   });
+  if (!answer.answered) return '';
+  return 'error' in answer ? answerText(answer) : `+${answerText(answer)}`;
 }
 
 export async function waitUntilReady(port: number, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     // A server that asks for a password is up too: it answers -NOAUTH.
-    if (/^(\+PONG|-NOAUTH)/.test(await rawCommand(port, 'PING', 500))) return;
+    const answer = await askServer(port, ['PING'], { timeoutMs: 500 });
+    if (answer.answered && ('error' in answer ? answer.error.startsWith('NOAUTH') : answer.reply === 'PONG')) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new LabError({ what: 'A Valkey the lab started did not answer PING within 10 s', where: `127.0.0.1:${port}` });
@@ -279,7 +244,7 @@ async function stopManaged(record: ManagedValkey): Promise<void> {
     }
   };
   signal('SIGTERM');
-  for (let waited = 0; (await rawCommand(record.port, 'PING', 300)) !== ''; waited += 100) {
+  for (let waited = 0; await portTaken(record.port); waited += 100) {
     if (waited === 5_000) signal('SIGKILL');
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -310,7 +275,7 @@ export async function ensureManagedValkey(
 
   const dir = path.join(root, '.lab', 'valkey');
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const portIsFree = recorded && (await rawCommand(recorded.port, 'PING', 300)) === '';
+  const portIsFree = recorded && !(await portTaken(recorded.port));
   const port = portIsFree ? recorded.port : await freePort();
   const secrets = path.join(dir, 'valkey-auth.conf');
   rmSync(secrets, { force: true });

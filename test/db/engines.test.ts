@@ -138,6 +138,15 @@ describe('outside src/db/<engine>/', () => {
     expect(offenders).toEqual([]);
   });
 
+  it("no statement is written per engine in the library outside src/db/<engine>/ (a guide query's two texts aside)", () => {
+    const perEngine = new RegExp(`^\\s*(${ENGINE_KINDS.join('|')}):\\s*(\\[\\s*)?['"\`]`, 'm');
+    const offenders = files
+      .map((f) => path.relative(root, f))
+      .filter((f) => f.startsWith('src/') && !engineFolder.test(f))
+      .filter((f) => perEngine.test(readFileSync(path.join(root, f), 'utf8')));
+    expect(offenders).toEqual([]);
+  });
+
   it('the library never imports the dataset folder (the dataset builds on the library, not the reverse)', () => {
     const offenders = sourceFiles(path.join(root, 'src')).filter((f) =>
       /from '(\.\.\/)+datasets/.test(readFileSync(f, 'utf8')),

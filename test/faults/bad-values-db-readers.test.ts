@@ -11,8 +11,13 @@ import { connectSql, type SqlEngine } from '../../src/db';
 import { ENTRY_MAX_CHARS } from '../../src/patterns/entries';
 import { createWriteThrough, VERSION_FIELD, type Versioned } from '../../src/patterns/write-through';
 import { runGuideQuery } from '../../src/queries';
-import { bookingStore, removeLabBookings, userTravelRows } from '../../src/queries/part3-extra';
-import { dropPart4Tables, ensurePart4Tables, loadAirportRecord, renameAirport } from '../../src/queries/part4-extra';
+import { bookingStore, removeLabBookings, userTravelRows } from '../../src/queries/searches-and-bookings';
+import {
+  dropPart4Tables,
+  ensurePart4Tables,
+  loadAirportRecord,
+  renameAirport,
+} from '../../src/queries/records-and-writes';
 import { createSeatInventory, seatLabel, type SeatLayout, type SeatStore } from '../../src/structures/seats';
 import {
   profileSummary,

@@ -4,7 +4,7 @@
 import type Redis from 'iovalkey';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_KINDS, type EngineKind } from '../../src/config';
-import { LAB_BOOKING_ID_BASE } from '../../src/queries/part3-extra';
+import { LAB_BOOKING_ID_BASE } from '../../src/queries/searches-and-bookings';
 import { createSeatInventory, type SeatChange } from '../../src/structures';
 import {
   A320,

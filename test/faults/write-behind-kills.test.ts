@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { projectRoot, type DbTarget, type EngineKind } from '../../src/config';
 import { connectSql, type SqlEngine } from '../../src/db';
 import { createWriteBehind, ensureConsumerGroup, readDeadLetters, streamBacklog } from '../../src/patterns';
-import { clearWriteBehindRun, ensurePart4Tables, writeBehindTally } from '../../src/queries/part4-extra';
+import { clearWriteBehindRun, ensurePart4Tables, writeBehindTally } from '../../src/queries/records-and-writes';
 import { connectValkey, type ValkeyClient } from '../../src/valkey';
 import { testConfig } from '../support/lab';
 
@@ -56,7 +56,7 @@ describe.each(['postgres', 'mysql'] as EngineKind[])('write-behind worker killed
       [
         '--import',
         'tsx',
-        path.join(projectRoot(), 'scripts', 'write-behind-worker.ts'),
+        path.join(projectRoot(), 'src', 'patterns', 'write-behind-worker-process.ts'),
         '--engine',
         engine,
         '--stream',

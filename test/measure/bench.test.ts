@@ -4,6 +4,7 @@ import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { LabError } from '../../src/errors';
 import { bench, percentileRun, summarizeSamples } from '../../src/measure';
+import { percentile, percentileOf } from '../../src/measure/summary';
 
 /** Blocks for `ms`: a sleep would measure the timer's granularity, not the operation. */
 function busyWait(ms: number): void {
@@ -65,6 +66,28 @@ describe('percentileRun', () => {
   it('reads the fourth-slowest of 300 runs for p99, and the slowest of 20', () => {
     expect(percentileRun(300, 99).fromSlowest).toBe(4);
     expect(percentileRun(20, 99).fromSlowest).toBe(1);
+  });
+});
+
+describe('percentile', () => {
+  it('reads the run the HDR summary reads, exactly, so every table and script agrees on p50 and p99', () => {
+    const samples = Array.from({ length: 301 }, (_, i) => ((i * 7919) % 301) / 10 + 0.25);
+    const summary = summarizeSamples('spread', samples);
+    for (const [p, hdr] of [
+      [50, summary.p50],
+      [95, summary.p95],
+      [99, summary.p99],
+      [100, summary.max],
+    ] as const)
+      expect(Math.abs(percentile(samples, p) - hdr) / hdr).toBeLessThan(0.001);
+    expect(percentile([4, 1, 3, 2], 50)).toBe(2);
+    expect(percentile([], 50)).toBeNaN();
+  });
+
+  it('picks the median item of several runs by a field', () => {
+    const runs = [{ ms: 9 }, { ms: 3 }, { ms: 5 }];
+    expect(percentileOf(runs, 50, (r) => r.ms)).toBe(runs[2]);
+    expect(percentileOf([], 50, (r: { ms: number }) => r.ms)).toBeUndefined();
   });
 });
 

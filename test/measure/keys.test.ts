@@ -36,6 +36,13 @@ describe('seededRandom', () => {
     for (const count of tenths) expect(Math.abs(count - 10_000)).toBeLessThan(500);
   });
 
+  it("draws from the dataset generator's sfc32, so every workload the lab replays keeps its numbers", () => {
+    const first4 = (seed: number | string) => Array.from({ length: 4 }, seededRandom(seed)).map((x) => x.toFixed(12));
+    expect(first4(42)).toEqual(['0.890780188842', '0.431067043683', '0.322065144312', '0.207294474123']);
+    expect(first4('stampede')).toEqual(['0.910599156749', '0.215382626280', '0.774704651674', '0.557275802130']);
+    expect(first4(2 ** 40 + 3)).toEqual(['0.112702901475', '0.880984380143', '0.706055357587', '0.774824980879']);
+  });
+
   it('refuses a seed that is not a whole number', () => {
     expect(() => seededRandom(1.5)).toThrow(LabError);
   });

@@ -20,7 +20,7 @@ import {
   openTransactionSession,
   writeBehindTally,
   type TransactionSession,
-} from '../../src/queries/part4-extra';
+} from '../../src/queries/records-and-writes';
 import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
 import { testConfig } from '../support/lab';
 

@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENGINE_KINDS, type EngineKind } from '../../src/config';
 import { connectSql, type SqlEngine } from '../../src/db';
 import { createWriteThrough, VERSION_FIELD } from '../../src/patterns';
-import { dropPart4Tables, ensurePart4Tables, loadAirportRecord, renameAirport } from '../../src/queries/part4-extra';
+import {
+  dropPart4Tables,
+  ensurePart4Tables,
+  loadAirportRecord,
+  renameAirport,
+} from '../../src/queries/records-and-writes';
 import { clearLabKeys, connectValkeyUrl, startPrivateValkey, type PrivateValkey } from '../../src/valkey';
 import { ensureTinyDataset } from '../support/dataset';
 import { testConfig } from '../support/lab';

@@ -11,7 +11,7 @@ import {
   nextDates,
   popularRoutes,
   userTravelRows,
-} from '../../src/queries/part3-extra';
+} from '../../src/queries/searches-and-bookings';
 import { ensureTinyDataset } from '../support/dataset';
 import { testConfig } from '../support/lab';
 

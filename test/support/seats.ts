@@ -6,7 +6,7 @@ import { expect } from 'vitest';
 import type { EngineKind } from '../../src/config';
 import { connectSql, type SqlEngine } from '../../src/db';
 import { PostgresEngine } from '../../src/db/postgres/postgres-engine';
-import { bookingStore, removeLabBookings } from '../../src/queries/part3-extra';
+import { bookingStore, removeLabBookings } from '../../src/queries/searches-and-bookings';
 import {
   seatLabel,
   type SeatChange,

@@ -3,6 +3,8 @@
 import type { EngineDefinition } from '../definition';
 import { mysqlDdl } from './mysql-ddl';
 import { mysqlDialect } from './mysql-dialect';
+import { mysqlLabTables } from './mysql-lab-tables';
+import { mysqlServerFigures } from './mysql-profile';
 import { connectMysql } from './mysql-engine';
 import { mysqlFacts } from './mysql-facts';
 import { mysqlNativeClient } from './mysql-native';
@@ -22,6 +24,8 @@ export const mysqlEngine: EngineDefinition = {
   dialect: mysqlDialect,
   ddl: mysqlDdl,
   nativeClient: mysqlNativeClient,
+  labTables: mysqlLabTables,
+  serverFigures: mysqlServerFigures,
 };
 
 export { MysqlEngine } from './mysql-engine';

@@ -3,6 +3,7 @@
 import { errorCode } from '../../errors';
 import { assertIdentifier, type Dialect } from '../engine';
 
+/** Where MariaDB/MySQL SQL differs from PostgreSQL's: placeholders, quoting, dates, listing tables and indexes, DESCRIBE, errors. */
 export const mysqlDialect: Dialect = {
   param: () => '?',
   paramCount: (sql) => (sql.match(/\?/g) ?? []).length,

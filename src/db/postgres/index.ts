@@ -3,6 +3,8 @@
 import type { EngineDefinition } from '../definition';
 import { postgresDdl } from './postgres-ddl';
 import { postgresDialect } from './postgres-dialect';
+import { postgresLabTables } from './postgres-lab-tables';
+import { postgresServerFigures } from './postgres-profile';
 import { connectPostgres } from './postgres-engine';
 import { postgresFacts } from './postgres-facts';
 import { postgresNativeClient } from './postgres-native';
@@ -22,6 +24,8 @@ export const postgresEngine: EngineDefinition = {
   dialect: postgresDialect,
   ddl: postgresDdl,
   nativeClient: postgresNativeClient,
+  labTables: postgresLabTables,
+  serverFigures: postgresServerFigures,
 };
 
 export { PostgresEngine } from './postgres-engine';

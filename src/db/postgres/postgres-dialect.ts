@@ -22,6 +22,7 @@ const DESCRIBE_SQL = `SELECT a.attname AS "Field",
  WHERE a.attrelid = to_regclass($1::text) AND a.attnum > 0 AND NOT a.attisdropped
  ORDER BY a.attnum`;
 
+/** Where PostgreSQL SQL differs from MariaDB/MySQL's: placeholders, quoting, dates, listing tables and indexes, DESCRIBE, errors. */
 export const postgresDialect: Dialect = {
   param: (n) => `$${n}`,
   paramCount: (sql) => Math.max(0, ...[...sql.matchAll(/\$(\d+)/g)].map((m) => Number(m[1]))),

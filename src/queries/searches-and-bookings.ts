@@ -1,7 +1,7 @@
 // Part 3's SQL beyond the guide's own text: the range rewrite of flight search, popular routes, a user's
 // profile rows, and the bookings the lab makes and cancels itself.
 
-import type { SqlEngine } from '../db/engine';
+import type { Dialect, SqlEngine } from '../db/engine';
 import { LabError } from '../errors';
 import type { SeatStore } from '../structures/seats';
 import { guideQuery, sqlTimestamp } from './guide-query';
@@ -12,7 +12,7 @@ function rewriteLine(text: string, line: string, replacement: string): string {
   if (!text.includes(line)) {
     throw new LabError({
       what: `The guide's flight search has no line "${line.trim()}" to rewrite`,
-      where: 'part3-extra.ts',
+      where: 'searches-and-bookings.ts',
     });
   }
   return text.replace(line, replacement);
@@ -191,26 +191,22 @@ export function labBookingId(flightId: number, bit: number): number {
   return LAB_BOOKING_ID_BASE + flightId * SEATS_PER_FLIGHT + bit;
 }
 
-const BOOKING_SQL = {
-  mysql: {
-    insert: 'INSERT INTO booking (booking_id, flight_id, seat, passenger_id, price) VALUES (?, ?, ?, ?, ?)',
-    remove: 'DELETE FROM booking WHERE booking_id = ? AND flight_id = ? AND seat = ?',
-    removeAll: 'DELETE FROM booking WHERE flight_id = ? AND booking_id >= ?',
-  },
-  postgres: {
-    insert: 'INSERT INTO booking (booking_id, flight_id, seat, passenger_id, price) VALUES ($1, $2, $3, $4, $5)',
-    remove: 'DELETE FROM booking WHERE booking_id = $1 AND flight_id = $2 AND seat = $3',
-    removeAll: 'DELETE FROM booking WHERE flight_id = $1 AND booking_id >= $2',
-  },
-} as const;
+/** The lab's booking statements, in the engine's placeholders. */
+function bookingSql(dialect: Dialect): { insert: string; remove: string; removeAll: string } {
+  const [p1, p2, p3, p4, p5] = [1, 2, 3, 4, 5].map(dialect.param);
+  return {
+    insert: `INSERT INTO booking (booking_id, flight_id, seat, passenger_id, price) VALUES (${p1}, ${p2}, ${p3}, ${p4}, ${p5})`,
+    remove: `DELETE FROM booking WHERE booking_id = ${p1} AND flight_id = ${p2} AND seat = ${p3}`,
+    removeAll: `DELETE FROM booking WHERE flight_id = ${p1} AND booking_id >= ${p2}`,
+  };
+}
 
-/** A duplicate key: MariaDB/MySQL ER_DUP_ENTRY, PostgreSQL unique_violation. */
 /**
  * The database side of a flight's seats for `createSeatInventory`: one INSERT per booking (the unique
  * `(flight_id, seat)` key refuses a second), one DELETE per cancellation of a booking the lab made.
  */
 export function bookingStore(engine: SqlEngine, flightId: number): SeatStore {
-  const text = BOOKING_SQL[engine.kind];
+  const text = bookingSql(engine.dialect);
   const booked = bookedSeatsOfFlight[engine.kind].sql;
   return {
     async insertBooking({ seat, bit, passengerId, price }) {
@@ -235,7 +231,7 @@ export function bookingStore(engine: SqlEngine, flightId: number): SeatStore {
 
 /** Removes every booking the lab made on a flight, straight in the database (tests' clean-up); returns how many. */
 export async function removeLabBookings(engine: SqlEngine, flightId: number): Promise<number> {
-  const { affectedRows } = await engine.query(BOOKING_SQL[engine.kind].removeAll, [flightId, LAB_BOOKING_ID_BASE]);
+  const { affectedRows } = await engine.query(bookingSql(engine.dialect).removeAll, [flightId, LAB_BOOKING_ID_BASE]);
   return affectedRows;
 }
 

@@ -12,13 +12,13 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, loadConfig, projectRoot, type EngineKind } from '../src/config';
-import { connectSql } from '../src/db';
-import { LabError, errorMessage } from '../src/errors';
-import { createWriteBehind, ensureConsumerGroup, streamBacklog } from '../src/patterns/write-behind';
-import type { DrillSummary, DrillTimelinePoint } from '../src/patterns/write-behind-drill';
-import { clearWriteBehindRun, ensurePart4Tables, writeBehindTally } from '../src/queries/part4-extra';
-import { clearLabKeys, connectValkey } from '../src/valkey';
+import { ENGINE_KINDS, loadConfig, projectRoot, type EngineKind } from '../config';
+import { connectSql } from '../db';
+import { LabError, errorMessage } from '../errors';
+import { createWriteBehind, ensureConsumerGroup, streamBacklog } from './write-behind';
+import type { DrillSummary, DrillTimelinePoint } from './write-behind-drill';
+import { clearWriteBehindRun, ensurePart4Tables, writeBehindTally } from '../queries/records-and-writes';
+import { clearLabKeys, connectValkey } from '../valkey';
 
 const USAGE =
   'Usage: npm run write-behind -- --writes N --kill-every K [--engine mysql|postgres] [--timeline FILE] [--keep]';
@@ -90,7 +90,7 @@ async function main(): Promise<number> {
   let lastProgress = Date.now();
   let workerErrors = 0;
 
-  const workerScript = path.join(projectRoot(), 'scripts', 'write-behind-worker.ts');
+  const workerScript = path.join(projectRoot(), 'src', 'patterns', 'write-behind-worker-process.ts');
   const killWorker = (signal: NodeJS.Signals) => {
     if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill(signal);
   };

@@ -7,52 +7,6 @@ import { engineDefinition } from '../db/engines';
 import { LabError } from '../errors';
 import { guideQuery } from './guide-query';
 
-/**
- * The tables Part 4 writes besides `airport`: a version per airport (bumped in the same transaction as a
- * rename, so a cache entry can tell which write is newer), and the write-behind idempotency keys and rows.
- * They are not dataset tables, so the dataset stays as the loader made it.
- */
-export const PART4_TABLES = {
-  mysql: [
-    `CREATE TABLE IF NOT EXISTS airport_write_version (
-  iata CHAR(3) NOT NULL PRIMARY KEY,
-  version BIGINT NOT NULL
-) ENGINE=InnoDB`,
-    `CREATE TABLE IF NOT EXISTS write_behind_applied (
-  idempotency_key VARCHAR(200) NOT NULL PRIMARY KEY,
-  applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3)
-) ENGINE=InnoDB`,
-    `CREATE TABLE IF NOT EXISTS write_behind_row (
-  row_id BIGINT NOT NULL AUTO_INCREMENT PRIMARY KEY,
-  run_id VARCHAR(64) NOT NULL,
-  write_id VARCHAR(100) NOT NULL,
-  cache_key VARCHAR(200) NOT NULL,
-  value TEXT NOT NULL,
-  applied_at DATETIME(3) NOT NULL DEFAULT CURRENT_TIMESTAMP(3),
-  KEY write_behind_row_run_idx (run_id, write_id)
-) ENGINE=InnoDB`,
-  ],
-  postgres: [
-    `CREATE TABLE IF NOT EXISTS airport_write_version (
-  iata char(3) PRIMARY KEY,
-  version bigint NOT NULL
-)`,
-    `CREATE TABLE IF NOT EXISTS write_behind_applied (
-  idempotency_key varchar(200) PRIMARY KEY,
-  applied_at timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP
-)`,
-    `CREATE TABLE IF NOT EXISTS write_behind_row (
-  row_id bigserial PRIMARY KEY,
-  run_id varchar(64) NOT NULL,
-  write_id varchar(100) NOT NULL,
-  cache_key varchar(200) NOT NULL,
-  value text NOT NULL,
-  applied_at timestamp(3) NOT NULL DEFAULT CURRENT_TIMESTAMP
-)`,
-    `CREATE INDEX IF NOT EXISTS write_behind_row_run_idx ON write_behind_row (run_id, write_id)`,
-  ],
-} as const satisfies Record<EngineKind, readonly string[]>;
-
 /** Drops Part 4's own tables (tests do, so the test databases hold the dataset's tables alone). */
 export async function dropPart4Tables(engine: SqlEngine): Promise<void> {
   await engine.query('DROP TABLE IF EXISTS write_behind_row, write_behind_applied, airport_write_version');
@@ -60,7 +14,7 @@ export async function dropPart4Tables(engine: SqlEngine): Promise<void> {
 
 /** Creates Part 4's own tables when missing (idempotent). */
 export async function ensurePart4Tables(engine: SqlEngine): Promise<void> {
-  for (const sql of PART4_TABLES[engine.kind]) await engine.query(sql);
+  for (const sql of engineDefinition(engine.kind).labTables.create) await engine.query(sql);
 }
 
 /** One airport as the cache keeps it (`airport:{iata}` HASH), with the version of its last write-through. */
@@ -138,27 +92,6 @@ GROUP BY dep_a.iata, dep_a.name`,
   },
 });
 
-const UPSERT_VERSION = {
-  mysql:
-    'INSERT INTO airport_write_version (iata, version) VALUES (?, 1) ON DUPLICATE KEY UPDATE version = version + 1',
-  postgres:
-    'INSERT INTO airport_write_version (iata, version) VALUES ($1, 1) ON CONFLICT (iata) DO UPDATE SET version = airport_write_version.version + 1',
-} as const;
-
-const RENAME_AIRPORT = {
-  mysql: 'UPDATE airport SET name = ? WHERE iata = ?',
-  postgres: 'UPDATE airport SET name = $1 WHERE iata = $2',
-} as const;
-
-/**
- * What a transaction on a session of its own sets first: PostgreSQL's bulk session turns synchronous commit
- * off (fine for a reload, wrong for a write that must survive), and MariaDB's turns foreign-key checks off.
- */
-const TRANSACTION_SETUP = {
-  mysql: 'SET SESSION foreign_key_checks = 1',
-  postgres: 'SET synchronous_commit = on',
-} as const;
-
 /** A dedicated connection for transactions: BEGIN ... COMMIT, ROLLBACK on any failure. */
 export interface TransactionSession {
   readonly kind: EngineKind;
@@ -170,7 +103,7 @@ export interface TransactionSession {
 export async function openTransactionSession(engine: SqlEngine): Promise<TransactionSession> {
   const session: BulkSession = await engine.openBulkSession();
   try {
-    await session.exec(TRANSACTION_SETUP[engine.kind]);
+    await session.exec(engineDefinition(engine.kind).labTables.transactionSetup);
   } catch (error) {
     session.destroy();
     throw error;
@@ -246,10 +179,10 @@ export async function renameAirport(engine: SqlEngine, iata: string, name: strin
       fix: 'Use a code from the airport table.',
     });
   }
-  const rename = RENAME_AIRPORT[engine.kind];
+  const { param } = engine.dialect;
   await inTransaction(engine, [
-    { sql: rename, params: [name, iata] },
-    { sql: UPSERT_VERSION[engine.kind], params: [iata] },
+    { sql: `UPDATE airport SET name = ${param(1)} WHERE iata = ${param(2)}`, params: [name, iata] },
+    { sql: engineDefinition(engine.kind).labTables.upsertVersion, params: [iata] },
   ]);
 }
 
@@ -263,18 +196,6 @@ export interface WrittenBehind {
   value: string;
 }
 
-const INSERT_APPLIED = {
-  mysql: 'INSERT INTO write_behind_applied (idempotency_key) VALUES (?)',
-  postgres: 'INSERT INTO write_behind_applied (idempotency_key) VALUES ($1)',
-} as const;
-
-const INSERT_ROW = {
-  mysql: 'INSERT INTO write_behind_row (run_id, write_id, cache_key, value) VALUES (?, ?, ?, ?)',
-  postgres: 'INSERT INTO write_behind_row (run_id, write_id, cache_key, value) VALUES ($1, $2, $3, $4)',
-} as const;
-
-/** A primary-key clash: MariaDB/MySQL ER_DUP_ENTRY (1062), PostgreSQL unique_violation (23505). */
-
 /**
  * Applies one written-behind entry: its idempotency key and its row go in one transaction, so an entry
  * delivered again (the worker died before acknowledging it) meets its own key and changes nothing.
@@ -283,14 +204,19 @@ export async function applyWrittenBehind(
   session: TransactionSession,
   entry: WrittenBehind,
 ): Promise<'applied' | 'duplicate'> {
+  const { dialect } = engineDefinition(session.kind);
+  const [p1, p2, p3, p4] = [1, 2, 3, 4].map(dialect.param);
   try {
     await session.run([
-      { sql: INSERT_APPLIED[session.kind], params: [entry.idempotencyKey] },
-      { sql: INSERT_ROW[session.kind], params: [entry.runId, entry.writeId, entry.cacheKey, entry.value] },
+      { sql: `INSERT INTO write_behind_applied (idempotency_key) VALUES (${p1})`, params: [entry.idempotencyKey] },
+      {
+        sql: `INSERT INTO write_behind_row (run_id, write_id, cache_key, value) VALUES (${p1}, ${p2}, ${p3}, ${p4})`,
+        params: [entry.runId, entry.writeId, entry.cacheKey, entry.value],
+      },
     ]);
     return 'applied';
   } catch (error) {
-    if (engineDefinition(session.kind).dialect.isDuplicateKey(error)) return 'duplicate';
+    if (dialect.isDuplicateKey(error)) return 'duplicate';
     throw error;
   }
 }
@@ -305,6 +231,7 @@ export interface WriteBehindTally {
   appliedTwice: number;
 }
 
+/** What the database holds for one write-behind run: writes applied, rows, and writes applied twice. */
 export async function writeBehindTally(engine: SqlEngine, runId: string): Promise<WriteBehindTally> {
   const p = engine.dialect.param(1);
   const { rows } = await engine.query<Record<string, unknown>>(

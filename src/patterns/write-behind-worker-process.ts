@@ -1,7 +1,7 @@
 // The write-behind worker as a process of its own, so a drill can really kill it: it applies stream entries to
 // the database and prints one JSON line per event.
 //
-//   npx tsx scripts/write-behind-worker.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME]
+//   npx tsx src/patterns/write-behind-worker-process.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME]
 //        [--consumer NAME] [--dead-letter KEY] [--claim-idle-ms N] [--hold-after-commit N]
 //        [--hold-before-apply N] [--hold-on-claim]
 //
@@ -12,15 +12,15 @@
 // SIGTERM stops it after the current round.
 
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, loadConfig, type EngineKind } from '../src/config';
-import { connectSql } from '../src/db';
-import { LabError, errorMessage } from '../src/errors';
-import { createWriteBehindWorker, type StreamEntry, type WorkerEvent } from '../src/patterns/write-behind';
-import { applyWrittenBehind, ensurePart4Tables, openTransactionSession } from '../src/queries/part4-extra';
-import { connectValkey } from '../src/valkey';
+import { ENGINE_KINDS, loadConfig, type EngineKind } from '../config';
+import { connectSql } from '../db';
+import { LabError, errorMessage } from '../errors';
+import { createWriteBehindWorker, type StreamEntry, type WorkerEvent } from './write-behind';
+import { applyWrittenBehind, ensurePart4Tables, openTransactionSession } from '../queries/records-and-writes';
+import { connectValkey } from '../valkey';
 
 const USAGE =
-  'Usage: npx tsx scripts/write-behind-worker.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME] [--consumer NAME] [--dead-letter KEY] [--claim-idle-ms N] [--hold-after-commit N] [--hold-before-apply N] [--hold-on-claim]';
+  'Usage: npx tsx src/patterns/write-behind-worker-process.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME] [--consumer NAME] [--dead-letter KEY] [--claim-idle-ms N] [--hold-after-commit N] [--hold-before-apply N] [--hold-on-claim]';
 
 function say(event: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ t: Date.now(), pid: process.pid, ...event })}\n`);
