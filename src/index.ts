@@ -687,3 +687,17 @@ export type {
   HandlerStream,
   HandlerTransaction,
 } from './exercises/write-behind-handler';
+
+// Notebook 09's persistence and security: crash drills per persistence setting, a backup and its restore
+export {
+  backupAndRestore,
+  crashDrill,
+  crashDrills,
+  DRILL_STREAM,
+  PERSISTENCE_SETTINGS,
+  type BackupRestore,
+  type CrashDrill,
+  type CrashDrillOptions,
+  type PersistenceSetting,
+} from './experiments/persistence';
+export { crashDrillChart } from './show/persistence-charts';

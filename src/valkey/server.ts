@@ -100,7 +100,8 @@ export async function waitUntilReady(port: number, timeoutMs = 10_000): Promise<
   while (Date.now() < deadline) {
     // A server that asks for a password is up too: it answers -NOAUTH.
     if (/^(\+PONG|-NOAUTH)/.test(await rawCommand(port, 'PING', 500))) return;
-    await new Promise((r) => setTimeout(r, 50));
+    // Often: a restart's time to its first PONG is a figure the lab reports.
+    await new Promise((r) => setTimeout(r, 10));
   }
   throw new LabError({ what: 'A Valkey the lab started did not answer PING within 10 s', where: `127.0.0.1:${port}` });
 }
@@ -138,6 +139,11 @@ export interface PrivateValkey {
   pid: number;
   /** Ends the server (SIGTERM, then SIGKILL after 5 s). Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Ends the server at once with SIGKILL, as a crash would: no last save, no AOF flush. Its files stay (for a
+   * restart from them); `stop()` still removes them. Resolves once the process is gone.
+   */
+  crash(): Promise<void>;
 }
 
 /** Servers this process started itself (port → pid): the only ones adminCommand talks to. */
@@ -199,14 +205,20 @@ export async function startPrivateValkey(options: StartOptions & { removeDir?: b
       await endChild(child);
       if (options.removeDir) rmSync(options.dir, { recursive: true, force: true });
     },
+    crash: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
-/** The commands that change or wipe a whole server: sent only through adminCommand. */
-const ADMIN_COMMANDS = ['CONFIG', 'FLUSHALL', 'FLUSHDB', 'DEBUG'];
+/** The commands that change or wipe a whole server, or its users: sent only through adminCommand. */
+const ADMIN_COMMANDS = ['CONFIG', 'FLUSHALL', 'FLUSHDB', 'DEBUG', 'ACL'];
 
 /**
- * The one way the lab sends CONFIG SET, FLUSHALL, FLUSHDB or DEBUG: only to servers this process
+ * The one way the lab sends CONFIG SET, FLUSHALL, FLUSHDB, DEBUG or ACL: only to servers this process
  * started itself (a private server, a local cluster the lab started), checked by port and process id;
  * the learner's Valkey (the managed one, VALKEY_URL) is refused with a LabError. On a cluster CONFIG
  * goes to every node, the others to every primary. Returns each node's reply.

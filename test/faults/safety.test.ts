@@ -1,4 +1,4 @@
-// CONFIG SET, FLUSHALL, FLUSHDB and DEBUG reach only servers the lab started: the guard refuses the rest,
+// CONFIG SET, FLUSHALL, FLUSHDB, DEBUG and ACL reach only servers the lab started: the guard refuses the rest,
 // and no other code in the library sends them.
 
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { LabError } from '../../src/errors';
 import { adminCommand, connectValkey, connectValkeyUrl, startPrivateValkey } from '../../src/valkey';
 import { ensureManagedValkey } from '../../src/valkey/server';
 
-const ADMIN = ['CONFIG', 'FLUSHALL', 'FLUSHDB', 'DEBUG'];
+const ADMIN = ['CONFIG', 'FLUSHALL', 'FLUSHDB', 'DEBUG', 'ACL'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,6 +30,7 @@ describe('server-wide commands', () => {
         ['FLUSHDB'],
         ['DEBUG', 'SLEEP', '0'],
         ['config', 'set', 'save', ''],
+        ['ACL', 'SETUSER', 'intruder', 'on', 'nopass', '+@all', '~*'],
       ] as const) {
         const error = await adminCommand(client, command, ...args).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(LabError);
@@ -63,9 +64,12 @@ describe('server-wide commands', () => {
     try {
       await client.set('k', 'v');
       expect(await adminCommand(client, 'CONFIG', 'SET', 'maxmemory', '2mb')).toEqual(['OK']);
+      expect(await adminCommand(client, 'ACL', 'SETUSER', 'reader', 'on', '>secret', '~k*', '+get')).toEqual(['OK']);
       expect(await adminCommand(client, 'FLUSHALL')).toEqual(['OK']);
       expect(await client.dbsize()).toBe(0);
-      await expect(adminCommand(client, 'SHUTDOWN')).rejects.toThrow(/sends CONFIG, FLUSHALL, FLUSHDB, DEBUG only/);
+      await expect(adminCommand(client, 'SHUTDOWN')).rejects.toThrow(
+        /sends CONFIG, FLUSHALL, FLUSHDB, DEBUG, ACL only/,
+      );
     } finally {
       client.disconnect();
       await server.stop();
