@@ -701,3 +701,23 @@ export {
   type PersistenceSetting,
 } from './experiments/persistence';
 export { crashDrillChart } from './show/persistence-charts';
+export {
+  aclUserLine,
+  connectAsUser,
+  isNoPerm,
+  probeAcl,
+  serviceAclProbes,
+  serviceAclRule,
+  setAclUser,
+  type AclProbe,
+  type AclProbeResult,
+} from './valkey/acl';
+export { privateCommand } from './valkey/server';
+export {
+  connectValkeyTls,
+  makeTestCertificates,
+  startTlsValkey,
+  tlsSession,
+  type TestCertificates,
+  type TlsValkey,
+} from './valkey/tls';

@@ -241,6 +241,31 @@ export async function adminCommand(
   return Promise.all(nodes.map((node) => node.call(name, ...args.map(String))));
 }
 
+/**
+ * Sends any command (the admin ones included) on a connection to a server this process started, whichever user that
+ * connection logged in as: the way the lab shows an ACL user being refused FLUSHALL or CONFIG. The server is
+ * checked as adminCommand checks it, but through a connection of its own (the user under test may not run INFO);
+ * a connection to any other Valkey is refused with a LabError before anything is sent.
+ */
+export async function privateCommand(
+  client: Redis,
+  command: string,
+  ...args: Array<string | number>
+): Promise<unknown> {
+  const port = client.options.port ?? 6379;
+  const host = client.options.host ?? '127.0.0.1';
+  const pid = startedHere.get(port);
+  const serverPid = /process_id:(\d+)/.exec(await rawCommand(port, 'INFO server'))?.[1];
+  if (!['127.0.0.1', 'localhost'].includes(host) || pid === undefined || Number(serverPid) !== pid) {
+    throw new LabError({
+      what: `The lab sends ${command.toUpperCase()} this way only to servers it started itself, and this Valkey is not one`,
+      where: `${host}:${port}`,
+      fix: 'Start a private server (lab.privateValkey()) and connect to that one.',
+    });
+  }
+  return client.call(command, ...args.map(String));
+}
+
 async function assertStartedHere(node: Redis, label: string): Promise<void> {
   const where = nodeAddress(node);
   const refuse = () =>

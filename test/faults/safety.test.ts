@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, projectRoot } from '../../src/config';
 import { LabError } from '../../src/errors';
 import { adminCommand, connectValkey, connectValkeyUrl, startPrivateValkey } from '../../src/valkey';
-import { ensureManagedValkey } from '../../src/valkey/server';
+import { isCluster } from '../../src/valkey/client';
+import { ensureManagedValkey, privateCommand } from '../../src/valkey/server';
 
 const ADMIN = ['CONFIG', 'FLUSHALL', 'FLUSHDB', 'DEBUG', 'ACL'];
 
@@ -35,6 +36,9 @@ describe('server-wide commands', () => {
         const error = await adminCommand(client, command, ...args).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(LabError);
         expect((error as LabError).message).toMatch(/only to servers it started itself/);
+      }
+      if (!isCluster(client)) {
+        await expect(privateCommand(client, 'FLUSHALL')).rejects.toThrow(/only to servers it started itself/);
       }
       expect(await client.get('safety:canary')).toBe('alive');
       await client.del('safety:canary');
@@ -85,7 +89,7 @@ describe('server-wide commands', () => {
       for (const [i, line] of text.split('\n').entries()) {
         if (/^\s*(\/\/|\*|\/\*)/.test(line)) continue; // comments may name them
         if (/['"]GET['"]/.test(line)) continue; // CONFIG GET only reads a setting
-        if (/\badminCommand\(/.test(line)) continue; // through the guard
+        if (/\b(adminCommand|privateCommand)\(/.test(line)) continue; // through the guard
         const method = /\.(config|flushall|flushdb|debug)\s*\(/i.test(line);
         const word = ADMIN.some((name) => new RegExp(`['"\`]${name}\\b`, 'i').test(line));
         if ((method || word) && relative !== path.join('valkey', 'server.ts'))
