@@ -51,6 +51,8 @@ export interface CrashDrill {
   config: Record<string, string>;
   /** The server's release. */
   version: string;
+  /** The persistence settings the server ran with (CONFIG GET: defaults included), e.g. `appendfsync: 'everysec'`. */
+  running: { appendonly: string; appendfsync: string; save: string };
   /** XADDs the server answered before it was killed: each one a write the client was told had happened. */
   acknowledged: number;
   /** Of those, the entries found in the stream after the restart. */
@@ -99,7 +101,8 @@ export async function crashDrill(options: CrashDrillOptions): Promise<CrashDrill
   try {
     first = await startPrivateValkey({ dir, config, binary: options.binary });
     client = await connectValkeyUrl(first.url, { keyPrefix: '' });
-    const version = parseInfo(await client.info('server')).server.valkey_version ?? '?';
+    const version = String(parseInfo(await client.info('server')).server?.valkey_version ?? '?');
+    const running = await runningSettings(client);
     await preload(client, preloadKeys);
 
     const stream = await writeUntilKilled(client, first, streamMs);
@@ -122,6 +125,7 @@ export async function crashDrill(options: CrashDrillOptions): Promise<CrashDrill
       name,
       config,
       version,
+      running,
       acknowledged: stream.acknowledged.length,
       kept,
       lost: stream.acknowledged.length - kept,
@@ -151,6 +155,11 @@ export async function crashDrills(
   const drills: CrashDrill[] = [];
   for (const setting of settings) drills.push(await crashDrill({ ...options, setting }));
   return drills;
+}
+
+async function runningSettings(client: Redis): Promise<CrashDrill['running']> {
+  const read = async (name: string) => ((await client.call('CONFIG', 'GET', name)) as string[])[1] ?? '';
+  return { appendonly: await read('appendonly'), appendfsync: await read('appendfsync'), save: await read('save') };
 }
 
 async function preload(client: Redis, keys: number): Promise<void> {

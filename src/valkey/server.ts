@@ -191,11 +191,26 @@ export async function startPrivateValkey(options: StartOptions & { removeDir?: b
     options.removeDir ? path.resolve(options.dir) : undefined,
     options.binary,
   );
+  // A server that rejects its settings ends at once: say so then, rather than after waiting for its PONG.
+  let onExit: (() => void) | undefined;
+  const endedEarly = new Promise<never>((_, reject) => {
+    onExit = () =>
+      reject(
+        new LabError({
+          what: `valkey-server ended as it started (exit code ${child.exitCode ?? child.signalCode}): a setting it was given is wrong, or it cannot use its folder`,
+          where: `127.0.0.1:${port}, settings ${JSON.stringify(options.config ?? {})}`,
+          fix: 'Check each setting against valkey.conf (a name or value it does not know stops it).',
+        }),
+      );
+    child.once('exit', onExit);
+  });
   try {
-    await waitUntilReady(port);
+    await Promise.race([waitUntilReady(port), endedEarly]);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
+  } finally {
+    if (onExit) child.removeListener('exit', onExit);
   }
   return {
     url: `redis://127.0.0.1:${port}`,
