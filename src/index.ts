@@ -721,3 +721,10 @@ export {
   type TestCertificates,
   type TlsValkey,
 } from './valkey/tls';
+export {
+  ACL_EXERCISE,
+  gradeAclRule,
+  gradeLossBudget,
+  type AclRuleFor,
+  type QueuePersistence,
+} from './exercises/hardening';
