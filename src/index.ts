@@ -702,6 +702,7 @@ export {
 } from './experiments/persistence';
 export { crashDrillChart } from './show/persistence-charts';
 export {
+  aclLog,
   aclUserLine,
   connectAsUser,
   isNoPerm,
@@ -709,6 +710,7 @@ export {
   serviceAclProbes,
   serviceAclRule,
   setAclUser,
+  type AclLogEntry,
   type AclProbe,
   type AclProbeResult,
 } from './valkey/acl';

@@ -119,3 +119,29 @@ export async function probeAcl(client: Redis, probes: readonly AclProbe[]): Prom
 export function isNoPerm(reply: string): boolean {
   return reply.startsWith('NOPERM');
 }
+
+/** One entry of the server's ACL LOG: a refusal, who was refused, and what for. */
+export interface AclLogEntry {
+  /** `command`, `key`, `channel` or `auth`. */
+  reason: string;
+  /** The command or key that was refused. */
+  object: string;
+  username: string;
+  /** How many times in a row (the server folds repeats into one entry). */
+  count: number;
+}
+
+/** The newest `count` entries of a private server's ACL LOG (read through the admin guard). */
+export async function aclLog(admin: Redis, count = 20): Promise<AclLogEntry[]> {
+  const [entries] = (await adminCommand(admin, 'ACL', 'LOG', count)) as [unknown[][]];
+  return entries.map((flat) => {
+    const fields = new Map<string, unknown>();
+    for (let i = 0; i + 1 < flat.length; i += 2) fields.set(String(flat[i]), flat[i + 1]);
+    return {
+      reason: String(fields.get('reason') ?? ''),
+      object: String(fields.get('object') ?? ''),
+      username: String(fields.get('username') ?? ''),
+      count: Number(fields.get('count') ?? 1),
+    };
+  });
+}

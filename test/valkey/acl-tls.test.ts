@@ -6,6 +6,7 @@ import path from 'node:path';
 import { expect, it } from 'vitest';
 import { projectRoot } from '../../src/config';
 import {
+  aclLog,
   aclUserLine,
   connectAsUser,
   isNoPerm,
@@ -40,6 +41,9 @@ describeEachValkey('an ACL user for the service', (valkey) => {
       for (const refused of results.filter((r) => r.should === 'be refused'))
         expect(isNoPerm(refused.reply)).toBe(true);
       expect(await admin.get('billing:invoice:1')).toBe('open');
+      const log = await aclLog(admin);
+      expect(log.map((e) => e.object)).toEqual(expect.arrayContaining(['flushall', 'keys', 'billing:invoice:1']));
+      expect(log.every((e) => e.username === 'flight-service')).toBe(true);
       await expect(connectAsUser(server.url, 'flight-service', 'wrong')).rejects.toThrow(/WRONGPASS|invalid/i);
     } finally {
       admin.disconnect();
