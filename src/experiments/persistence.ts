@@ -20,7 +20,7 @@ export const PERSISTENCE_SETTINGS: Record<PersistenceSetting, { config: Record<s
   rdb: {
     // Fires during a drill: a snapshot once a second while at least 100 keys changed.
     config: { save: '1 100', appendonly: 'no' },
-    promise: 'a snapshot (RDB) every second while 100 or more writes came in',
+    promise: 'a snapshot (RDB) once more than a second passed and 100 keys changed',
   },
   'aof-everysec': {
     config: { save: '', appendonly: 'yes', appendfsync: 'everysec' },
