@@ -39,7 +39,10 @@ export interface CrashDrillOptions {
   setting: PersistenceSetting | Record<string, string>;
   /** Cache entries written before the stream (100 bytes each), so the restart has something to load. Default 50,000. */
   preloadKeys?: number;
-  /** How long the stream of writes runs before the server is killed. Default 2,000 ms. */
+  /**
+   * How long the stream of writes runs before the server is killed. Default 2,500 ms: longer than the time between
+   * two snapshots of the `rdb` setting (its rule counts whole seconds, so up to about two), so one falls inside.
+   */
   streamMs?: number;
   /** The valkey-server to run (default: the lab's). */
   binary?: string;
@@ -68,7 +71,7 @@ export interface CrashDrill {
   /** Cache entries written before the stream, and how many the restart brought back. */
   preloaded: number;
   preloadKept: number;
-  /** Snapshots the server completed before it was killed (INFO persistence `rdb_saves`). */
+  /** Snapshots the server started during the stream (INFO persistence `rdb_saves`, before it and at the kill). */
   snapshots: number;
   /** Files in the server's folder after the crash (data files only), with their sizes. */
   files: Array<{ file: string; bytes: number }>;
@@ -91,7 +94,7 @@ export async function crashDrill(options: CrashDrillOptions): Promise<CrashDrill
   const config = typeof options.setting === 'string' ? PERSISTENCE_SETTINGS[options.setting].config : options.setting;
   const name = options.name ?? (typeof options.setting === 'string' ? options.setting : 'custom');
   const preloadKeys = options.preloadKeys ?? 50_000;
-  const streamMs = options.streamMs ?? 2_000;
+  const streamMs = options.streamMs ?? 2_500;
   const scratch = path.join(projectRoot(), '.lab', 'private');
   mkdirSync(scratch, { recursive: true });
   const dir = mkdtempSync(path.join(scratch, 'drill-'));
@@ -183,12 +186,14 @@ async function writeUntilKilled(
   let inFlight = 0;
   let killed = false;
   let snapshots = 0;
+  const savesNow = async () =>
+    Number(/rdb_saves:(\d+)/.exec(await rawCommand(server.port, 'INFO persistence'))?.[1] ?? 0);
+  const savesBefore = await savesNow();
   const started = performance.now();
   const kill = (async () => {
     await new Promise((resolve) => setTimeout(resolve, streamMs));
     // Read just before the kill, on another connection: the writer keeps writing meanwhile.
-    const info = await rawCommand(server.port, 'INFO persistence');
-    snapshots = Number(/rdb_saves:(\d+)/.exec(info)?.[1] ?? 0);
+    snapshots = (await savesNow()) - savesBefore;
     killed = true;
     await server.crash();
   })();
