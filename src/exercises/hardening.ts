@@ -18,13 +18,13 @@ export type AclRuleFor = (prefix: string, password: string) => string;
 /** What Your turn 9.2 is graded with: the service's prefix, another application's, and the user. */
 export const ACL_EXERCISE = { user: 'flight-service', prefix: 'svc:', foreignPrefix: 'billing:' } as const;
 
-/** Why a refused-but-allowed probe is wrong, and how to mend the rule. */
+/** Why a refused-but-allowed probe is wrong, and how to mend the rule; by the probe's command. */
 const REFUSAL_HINTS: Record<string, string> = {
   FLUSHALL:
     'a key pattern limits which keys a command names, not commands that touch every key: start from -@all and add only what the service sends',
-  'CONFIG GET': 'CONFIG is an admin command (@admin, @dangerous): start from -@all and add only +get +set +del +ping',
-  'KEYS *':
-    'KEYS lists keys whatever the key pattern says, and blocks the server while it walks them all: leave it out (start from -@all)',
+  CONFIG:
+    'an admin command (@admin, @dangerous) that the service never needs: start from -@all and add only +get +set +del +ping',
+  KEYS: 'KEYS lists keys whatever the key pattern says, and blocks the server while it walks them all: leave it out (start from -@all)',
 };
 
 /**
@@ -39,7 +39,7 @@ export async function gradeAclRule(aclRuleFor: AclRuleFor): Promise<Grade> {
   let admin: Redis | undefined;
   let service: Redis | undefined;
   return grade(
-    { id: 'acl-rule', number: '9.2' },
+    { id: 'service-acl', number: '9.2' },
     async (g) => {
       const rule = await g.attempt(
         'your function returns the rule',
@@ -90,7 +90,7 @@ export async function gradeAclRule(aclRuleFor: AclRuleFor): Promise<Grade> {
           seen: result.allowed ? `allowed: ${result.reply}` : result.reply,
           hint: foreign
             ? `~* (or allkeys) opens every application's keys: give only the service's, ~${prefix}*`
-            : (REFUSAL_HINTS[result.label] ?? 'start from -@all and add only what the service sends'),
+            : (REFUSAL_HINTS[result.label.split(' ')[0]!] ?? 'start from -@all and add only what the service sends'),
         });
       }
     },

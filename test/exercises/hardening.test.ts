@@ -11,7 +11,7 @@ import { cellFunction, referenceSolution, shippedStub } from '../support/exercis
 // The cells as notebook 09's section "Persistence and security" carries them. Until the notebook has the section,
 // these copies stand in; once it has, the notebook's own stub and solution are graded (and must match these).
 const COPIES = {
-  'acl-rule': {
+  'service-acl': {
     stub: `function aclRuleFor(prefix: string, password: string): string {
   return todo('the ACL SETUSER words: on, >password, the key pattern, the commands');
 }`,
@@ -53,7 +53,7 @@ const rule =
 
 describe('notebook 09 graders', () => {
   describe('Your turn 9.2, the service’s ACL rule', () => {
-    const { stub, solution } = cells('acl-rule');
+    const { stub, solution } = cells('service-acl');
 
     it('says the stub is not done', async () => {
       const result = await gradeAclRule(fromCell(stub, 'aclRuleFor'));
