@@ -73,7 +73,7 @@ export interface CrashDrill {
   preloadKept: number;
   /** Snapshots the server started during the stream (INFO persistence `rdb_saves`, before it and at the kill). */
   snapshots: number;
-  /** Files in the server's folder after the crash (data files only), with their sizes. */
+  /** Files in the server's folder when it restarts (data files only), with their sizes. */
   files: Array<{ file: string; bytes: number }>;
   /** From starting the process again to its first PONG, in ms (loading included: a loading server says LOADING). */
   restartMs: number;
@@ -111,10 +111,9 @@ export async function crashDrill(options: CrashDrillOptions): Promise<CrashDrill
     const stream = await writeUntilKilled(client, first, streamMs);
     client.disconnect();
     client = undefined;
-    const files = dataFiles(dir);
-
     // A snapshot the killed server forked may still be writing: let it end before the files are read again.
     await waitForServerChildren(first.port);
+    const files = dataFiles(dir);
     const logBefore = logLength(dir);
     const restartStarted = performance.now();
     second = await startPrivateValkey({ dir, config, binary: options.binary, port: await freePort() });
