@@ -33,6 +33,17 @@ export { captureCommands } from './valkey/monitor';
 export { keySlot } from './valkey/slots';
 export { clusterSlotRanges, keysPerPrimary, moveSlots } from './valkey/resharding';
 export { killClusterNode, waitForPromotion } from './valkey/failover';
+export {
+  aclLog,
+  aclUserLine,
+  connectAsUser,
+  isNoPerm,
+  probeAcl,
+  serviceAclProbes,
+  serviceAclRule,
+  setAclUser,
+} from './valkey/acl';
+export { connectValkeyTls, startTlsValkey, tlsSession } from './valkey/tls';
 
 // ## Query and explain
 // The guide's queries on either engine, the two dialects side by side, indexes, and the normalized plan EXPLAIN
@@ -177,6 +188,7 @@ export { codecTable, compareCodecs } from './experiments/codec-comparison';
 export { GUIDE_TIMING_LOOP, summarizeTimingLoop, timeGuideLoop } from './experiments/eval-loop';
 export { compareServerState, serverState } from './experiments/server-state';
 export { pipelinedSetThroughput, tagPerPrimary } from './experiments/cluster-throughput';
+export { backupAndRestore, crashDrills, PERSISTENCE_SETTINGS } from './experiments/persistence';
 
 // ## Show
 // Tables, SQL, query results, plans, charts, source code and markdown in the notebook, the words for numbers, and
@@ -218,6 +230,7 @@ export { showSource } from './show/source';
 export { stampedeTable } from './show/stampede-table';
 export { evictionTheoryChart, hitRatioAlongRunChart } from './show/eviction-charts';
 export { stallBuckets, stallChart } from './show/stall-charts';
+export { crashDrillChart } from './show/persistence-charts';
 
 // ## Exercises
 // The stub's `todo()`, the graders that check a learner's code on the real servers (docs/COURSE.md), and the shapes
@@ -278,3 +291,4 @@ export {
   type HitRatioDuring,
 } from './exercises/monitoring';
 export { gradeHashTags, gradeReadMany, type ReadMany, type SeatKeyNames } from './exercises/scaling-out';
+export { gradeAclRule, gradeLossBudget, type AclRuleFor, type QueuePersistence } from './exercises/hardening';

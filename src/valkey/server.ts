@@ -65,7 +65,8 @@ export async function waitUntilReady(port: number, timeoutMs = 10_000): Promise<
     // A server that asks for a password is up too: it answers -NOAUTH.
     const answer = await askServer(port, ['PING'], { timeoutMs: 500 });
     if (answer.answered && ('error' in answer ? answer.error.startsWith('NOAUTH') : answer.reply === 'PONG')) return;
-    await new Promise((r) => setTimeout(r, 50));
+    // Often: a restart's time to its first PONG is a figure the lab reports.
+    await new Promise((r) => setTimeout(r, 10));
   }
   throw new LabError({ what: 'A Valkey the lab started did not answer PING within 10 s', where: `127.0.0.1:${port}` });
 }
@@ -103,6 +104,11 @@ export interface PrivateValkey {
   pid: number;
   /** Ends the server (SIGTERM, then SIGKILL after 5 s). Safe to call twice. */
   stop(): Promise<void>;
+  /**
+   * Ends the server at once with SIGKILL, as a crash would: no last save, no AOF flush. Its files stay (for a
+   * restart from them); `stop()` still removes them. Resolves once the process is gone.
+   */
+  crash(): Promise<void>;
 }
 
 /** Servers this process started itself (port → pid): the only ones adminCommand talks to. */
@@ -150,11 +156,26 @@ export async function startPrivateValkey(options: StartOptions & { removeDir?: b
     options.removeDir ? path.resolve(options.dir) : undefined,
     options.binary,
   );
+  // A server that rejects its settings ends at once: say so then, rather than after waiting for its PONG.
+  let onExit: (() => void) | undefined;
+  const endedEarly = new Promise<never>((_, reject) => {
+    onExit = () =>
+      reject(
+        new LabError({
+          what: `valkey-server ended as it started (exit code ${child.exitCode ?? child.signalCode}): a setting it was given is wrong, or it cannot use its folder`,
+          where: `127.0.0.1:${port}, settings ${JSON.stringify(options.config ?? {})}`,
+          fix: 'Check each setting against valkey.conf (a name or value it does not know stops it).',
+        }),
+      );
+    child.once('exit', onExit);
+  });
   try {
-    await waitUntilReady(port);
+    await Promise.race([waitUntilReady(port), endedEarly]);
   } catch (error) {
     child.kill('SIGKILL');
     throw error;
+  } finally {
+    if (onExit) child.removeListener('exit', onExit);
   }
   return {
     url: `redis://127.0.0.1:${port}`,
@@ -164,14 +185,20 @@ export async function startPrivateValkey(options: StartOptions & { removeDir?: b
       await endChild(child);
       if (options.removeDir) rmSync(options.dir, { recursive: true, force: true });
     },
+    crash: async () => {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGKILL');
+      await exited;
+    },
   };
 }
 
-/** The commands that change or wipe a whole server: sent only through adminCommand. */
-const ADMIN_COMMANDS = ['CONFIG', 'FLUSHALL', 'FLUSHDB', 'DEBUG'];
+/** The commands that change or wipe a whole server, or its users: sent only through adminCommand. */
+const ADMIN_COMMANDS = ['CONFIG', 'FLUSHALL', 'FLUSHDB', 'DEBUG', 'ACL'];
 
 /**
- * The one way the lab sends CONFIG SET, FLUSHALL, FLUSHDB or DEBUG: only to servers this process
+ * The one way the lab sends CONFIG SET, FLUSHALL, FLUSHDB, DEBUG or ACL: only to servers this process
  * started itself (a private server, a local cluster the lab started), checked by port and process id;
  * the learner's Valkey (the managed one, VALKEY_URL) is refused with a LabError. On a cluster CONFIG
  * goes to every node, the others to every primary. Returns each node's reply.
@@ -192,6 +219,31 @@ export async function adminCommand(
   const label = [name, args[0]].filter((x) => x !== undefined).join(' ');
   for (const node of nodes) await assertStartedHere(node, label);
   return Promise.all(nodes.map((node) => node.call(name, ...args.map(String))));
+}
+
+/**
+ * Sends any command (the admin ones included) on a connection to a server this process started, whichever user that
+ * connection logged in as: the way the lab shows an ACL user being refused FLUSHALL or CONFIG. The server is
+ * checked as adminCommand checks it, but through a connection of its own (the user under test may not run INFO);
+ * a connection to any other Valkey is refused with a LabError before anything is sent.
+ */
+export async function privateCommand(
+  client: Redis,
+  command: string,
+  ...args: Array<string | number>
+): Promise<unknown> {
+  const port = client.options.port ?? 6379;
+  const host = client.options.host ?? '127.0.0.1';
+  const pid = startedHere.get(port);
+  const serverPid = /process_id:(\d+)/.exec(await rawCommand(port, 'INFO server'))?.[1];
+  if (!['127.0.0.1', 'localhost'].includes(host) || pid === undefined || Number(serverPid) !== pid) {
+    throw new LabError({
+      what: `The lab sends ${command.toUpperCase()} this way only to servers it started itself, and this Valkey is not one`,
+      where: `${host}:${port}`,
+      fix: 'Start a private server (lab.privateValkey()) and connect to that one.',
+    });
+  }
+  return client.call(command, ...args.map(String));
 }
 
 async function assertStartedHere(node: Redis, label: string): Promise<void> {

@@ -1,4 +1,4 @@
-// CONFIG SET, FLUSHALL, FLUSHDB and DEBUG reach only servers the lab started: the guard refuses the rest,
+// CONFIG SET, FLUSHALL, FLUSHDB, DEBUG and ACL reach only servers the lab started: the guard refuses the rest,
 // and no other code in the library sends them.
 
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
@@ -8,9 +8,10 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig, projectRoot } from '../../src/config';
 import { LabError } from '../../src/errors';
 import { adminCommand, connectValkey, connectValkeyUrl, startPrivateValkey } from '../../src/valkey';
-import { ensureManagedValkey } from '../../src/valkey/server';
+import { isCluster } from '../../src/valkey/client';
+import { ensureManagedValkey, privateCommand } from '../../src/valkey/server';
 
-const ADMIN = ['CONFIG', 'FLUSHALL', 'FLUSHDB', 'DEBUG'];
+const ADMIN = ['CONFIG', 'FLUSHALL', 'FLUSHDB', 'DEBUG', 'ACL'];
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -30,10 +31,14 @@ describe('server-wide commands', () => {
         ['FLUSHDB'],
         ['DEBUG', 'SLEEP', '0'],
         ['config', 'set', 'save', ''],
+        ['ACL', 'SETUSER', 'intruder', 'on', 'nopass', '+@all', '~*'],
       ] as const) {
         const error = await adminCommand(client, command, ...args).catch((e: unknown) => e);
         expect(error).toBeInstanceOf(LabError);
         expect((error as LabError).message).toMatch(/only to servers it started itself/);
+      }
+      if (!isCluster(client)) {
+        await expect(privateCommand(client, 'FLUSHALL')).rejects.toThrow(/only to servers it started itself/);
       }
       expect(await client.get('safety:canary')).toBe('alive');
       await client.del('safety:canary');
@@ -63,9 +68,12 @@ describe('server-wide commands', () => {
     try {
       await client.set('k', 'v');
       expect(await adminCommand(client, 'CONFIG', 'SET', 'maxmemory', '2mb')).toEqual(['OK']);
+      expect(await adminCommand(client, 'ACL', 'SETUSER', 'reader', 'on', '>secret', '~k*', '+get')).toEqual(['OK']);
       expect(await adminCommand(client, 'FLUSHALL')).toEqual(['OK']);
       expect(await client.dbsize()).toBe(0);
-      await expect(adminCommand(client, 'SHUTDOWN')).rejects.toThrow(/sends CONFIG, FLUSHALL, FLUSHDB, DEBUG only/);
+      await expect(adminCommand(client, 'SHUTDOWN')).rejects.toThrow(
+        /sends CONFIG, FLUSHALL, FLUSHDB, DEBUG, ACL only/,
+      );
     } finally {
       client.disconnect();
       await server.stop();
@@ -81,7 +89,7 @@ describe('server-wide commands', () => {
       for (const [i, line] of text.split('\n').entries()) {
         if (/^\s*(\/\/|\*|\/\*)/.test(line)) continue; // comments may name them
         if (/['"]GET['"]/.test(line)) continue; // CONFIG GET only reads a setting
-        if (/\badminCommand\(/.test(line)) continue; // through the guard
+        if (/\b(adminCommand|privateCommand)\(/.test(line)) continue; // through the guard
         const method = /\.(config|flushall|flushdb|debug)\s*\(/i.test(line);
         const word = ADMIN.some((name) => new RegExp(`['"\`]${name}\\b`, 'i').test(line));
         if ((method || word) && relative !== path.join('valkey', 'server.ts'))
