@@ -687,3 +687,13 @@ export type {
   HandlerStream,
   HandlerTransaction,
 } from './exercises/write-behind-handler';
+
+// What Valkey added, beside the older way in one run (issue 24, part 3): where each way runs, and why
+export {
+  builtValkeyServer,
+  FALLBACK_NAMES,
+  featureSides,
+  type FeatureSide,
+  type FeatureSides,
+} from './experiments/newer-valkey';
+export { takeFallback } from './valkey/features';

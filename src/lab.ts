@@ -35,6 +35,8 @@ export interface PrivateValkeyOptions {
   config?: Record<string, string>;
   /** Key prefix of `client`. Default: the lab's. */
   keyPrefix?: string;
+  /** The valkey-server to run (e.g. the Valkey 9.1 set-up built). Default: the lab's (VALKEY_SERVER_BIN or PATH's). */
+  binary?: string;
 }
 
 /** A throwaway Valkey only this lab uses: CONFIG SET, FLUSHALL and DEBUG are allowed on it (see adminCommand). */
@@ -121,6 +123,7 @@ export async function openLab(options: { engine?: EngineKind; config?: LabConfig
       const server = await startPrivateValkey({
         dir: mkdtempSync(path.join(scratch, 'valkey-')),
         removeDir: true,
+        binary: settings.binary,
         config: {
           ...(settings.maxmemory ? { maxmemory: settings.maxmemory } : {}),
           ...(settings.policy ? { 'maxmemory-policy': settings.policy } : {}),
