@@ -697,3 +697,14 @@ export {
   type FeatureSides,
 } from './experiments/newer-valkey';
 export { takeFallback } from './valkey/features';
+export {
+  decodeVersionedEntry,
+  encodeVersionedEntry,
+  entryWriteThrough,
+  pileUp,
+  STORE_ENTRY_IF_NEWER_LUA,
+  storeEntryIfNewer,
+  type EntryStore,
+  type EntryWrite,
+  type PileUp,
+} from './patterns/versioned-entry';

@@ -69,14 +69,19 @@ export function builtValkeyServer(lab: Lab): Promise<LabPrivateValkey | undefine
 
 /**
  * The two ways of `feature` for this lab: where the lab's Valkey has the new command, both on it; else the fallback
- * on it and the command on a private server of the 9.1 build; else the fallback alone.
+ * on it and the command on a private server of the 9.1 build; else the fallback alone. `fallbackName` names the
+ * older way where the notebook's differs from the usual one (`FALLBACK_NAMES`).
  */
-export async function featureSides(lab: Lab, feature: ValkeyFeature): Promise<FeatureSides> {
+export async function featureSides(
+  lab: Lab,
+  feature: ValkeyFeature,
+  options: { fallbackName?: string } = {},
+): Promise<FeatureSides> {
   const facts = VALKEY_FEATURES[feature];
   const labs = await detectFeatures(lab.valkey);
   const side = (way: FeaturePath, client: ValkeyClient, server: CacheServerInfo): FeatureSide => ({
     way,
-    name: way === 'command' ? facts.command : FALLBACK_NAMES[feature],
+    name: way === 'command' ? facts.command : (options.fallbackName ?? FALLBACK_NAMES[feature]),
     client,
     server,
   });
