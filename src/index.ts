@@ -708,3 +708,4 @@ export {
   type EntryWrite,
   type PileUp,
 } from './patterns/versioned-entry';
+export { createSeatHolds, type SeatHold, type SeatHolds } from './structures/seat-holds';
