@@ -709,3 +709,11 @@ export {
   type PileUp,
 } from './patterns/versioned-entry';
 export { createSeatHolds, type SeatHold, type SeatHolds } from './structures/seat-holds';
+export {
+  largeHashUsage,
+  memoryByRelease,
+  memoryByReleaseTable,
+  releasesToCompare,
+  type ReleaseMemory,
+  type ValkeyRelease,
+} from './experiments/memory-by-release';
