@@ -717,3 +717,4 @@ export {
   type ReleaseMemory,
   type ValkeyRelease,
 } from './experiments/memory-by-release';
+export { reshardSides, reshardUnderLoad, type ReshardSide, type ReshardUnderLoad } from './experiments/reshard-ways';

@@ -68,7 +68,7 @@ export interface Lab {
   /** A private throwaway Valkey on a free loopback port, set up with `maxmemory`, `policy` and `config`. */
   privateValkey(options?: PrivateValkeyOptions): Promise<LabPrivateValkey>;
   /** A local cluster of 3 primaries (and `replicas` replicas each) on free loopback ports. */
-  localCluster(options?: { replicas?: 0 | 1 }): Promise<LabCluster>;
+  localCluster(options?: { replicas?: 0 | 1; binaries?: { server?: string; cli?: string } }): Promise<LabCluster>;
   /** Another connection to the lab's Valkey (for a second "app server", a subscriber...). */
   connection(): Promise<ValkeyClient>;
   /** Captures with MONITOR the commands `client` (default: `lab.valkey`) sends, until `stop()`. */
@@ -140,6 +140,7 @@ export async function openLab(options: { engine?: EngineKind; config?: LabConfig
       const cluster: LocalCluster = await startLocalCluster({
         dir: mkdtempSync(path.join(scratch, 'cluster-')),
         replicas: settings.replicas ?? 0,
+        binaries: settings.binaries,
       });
       track(cluster, async () => {
         await cluster.stop();
