@@ -1,6 +1,9 @@
 // Memory per key on two releases in one run: the system's valkey-server and set-up's 9.1 build, each on a private
 // server, the same data on both. Without the build (outside CI) the comparison has one release and says so.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type Redis from 'iovalkey';
 import { expect, it } from 'vitest';
 import {
@@ -60,5 +63,23 @@ it('measures the same data on each release in one run, and stops the servers it 
     }
   } finally {
     await lab.close();
+  }
+});
+
+it('without a 9.1 build measures the one release there is, and says the comparison is skipped', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'lab-no-build-'));
+  const lab = await openLab({ engine: 'mysql', config: { ...testConfig(), root } });
+  try {
+    const measured = await memoryByRelease(lab, airports, 'mem');
+    expect(measured.releases.map((r) => r.release.binary)).toEqual(['valkey-server']);
+    expect(measured.ran).toMatch(/^Only \*\*Valkey 8\.0\.\d+\*\* is here .* comparison between releases is skipped/);
+    expect(Object.keys(memoryByReleaseTable(measured.releases)[0]!)).toEqual([
+      'representation',
+      `${measured.releases[0]!.release.label} B per record`,
+      'encoding',
+    ]);
+  } finally {
+    await lab.close();
+    rmSync(root, { recursive: true, force: true });
   }
 });

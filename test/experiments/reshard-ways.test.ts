@@ -2,6 +2,9 @@
 // CLUSTER MIGRATESLOTS on itself; a cluster of 8.0 runs the older way and the atomic one on a second cluster of
 // set-up's 9.1 build. No read fails either way, and every moved key is on the target afterwards.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { reshardSides, reshardUnderLoad } from '../../src/experiments/reshard-ways';
 import { openLab, type Lab, type LabCluster } from '../../src/lab';
