@@ -122,6 +122,7 @@ export {
   type Versioned,
 } from './patterns';
 export { deleteIfEqual } from './valkey/conditional';
+export { decodeVersionedEntry, entryWriteThrough, pileUp } from './patterns/versioned-entry';
 export { raceTwoWriters } from './experiments/write-through-race';
 export { volatilityReport } from './experiments/ttl-classes';
 
@@ -133,6 +134,7 @@ export { createLeaderboard, feedAirportTraffic, rankingDifferences, rankingFromR
 export { createSeatInventory, seatLabel } from './structures/seats';
 export { profileSummary, routeCounts, storeProfile } from './structures/user-profile';
 export { fieldTtls, readAllFields, readFieldsAndRefresh, setFieldsWithTtl } from './valkey/field-expiry';
+export { createSeatHolds } from './structures/seat-holds';
 
 // ## Measure
 // Benchmarks with warm-up and percentiles, same-run comparisons, concurrent workloads and key distributions; and
@@ -189,6 +191,9 @@ export { GUIDE_TIMING_LOOP, summarizeTimingLoop, timeGuideLoop } from './experim
 export { compareServerState, serverState } from './experiments/server-state';
 export { pipelinedSetThroughput, tagPerPrimary } from './experiments/cluster-throughput';
 export { backupAndRestore, crashDrills, PERSISTENCE_SETTINGS } from './experiments/persistence';
+export { featureSides } from './experiments/newer-valkey';
+export { memoryByRelease, memoryByReleaseTable } from './experiments/memory-by-release';
+export { reshardSides, reshardUnderLoad } from './experiments/reshard-ways';
 
 // ## Show
 // Tables, SQL, query results, plans, charts, source code and markdown in the notebook, the words for numbers, and

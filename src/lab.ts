@@ -35,6 +35,8 @@ export interface PrivateValkeyOptions {
   config?: Record<string, string>;
   /** Key prefix of `client`. Default: the lab's. */
   keyPrefix?: string;
+  /** The valkey-server to run (e.g. the Valkey 9.1 set-up built). Default: the lab's (VALKEY_SERVER_BIN or PATH's). */
+  binary?: string;
 }
 
 /** A throwaway Valkey only this lab uses: CONFIG SET, FLUSHALL and DEBUG are allowed on it (see adminCommand). */
@@ -66,7 +68,7 @@ export interface Lab {
   /** A private throwaway Valkey on a free loopback port, set up with `maxmemory`, `policy` and `config`. */
   privateValkey(options?: PrivateValkeyOptions): Promise<LabPrivateValkey>;
   /** A local cluster of 3 primaries (and `replicas` replicas each) on free loopback ports. */
-  localCluster(options?: { replicas?: 0 | 1 }): Promise<LabCluster>;
+  localCluster(options?: { replicas?: 0 | 1; binaries?: { server?: string; cli?: string } }): Promise<LabCluster>;
   /** Another connection to the lab's Valkey (for a second "app server", a subscriber...). */
   connection(): Promise<ValkeyClient>;
   /** Captures with MONITOR the commands `client` (default: `lab.valkey`) sends, until `stop()`. */
@@ -121,6 +123,7 @@ export async function openLab(options: { engine?: EngineKind; config?: LabConfig
       const server = await startPrivateValkey({
         dir: mkdtempSync(path.join(scratch, 'valkey-')),
         removeDir: true,
+        binary: settings.binary,
         config: {
           ...(settings.maxmemory ? { maxmemory: settings.maxmemory } : {}),
           ...(settings.policy ? { 'maxmemory-policy': settings.policy } : {}),
@@ -137,6 +140,7 @@ export async function openLab(options: { engine?: EngineKind; config?: LabConfig
       const cluster: LocalCluster = await startLocalCluster({
         dir: mkdtempSync(path.join(scratch, 'cluster-')),
         replicas: settings.replicas ?? 0,
+        binaries: settings.binaries,
       });
       track(cluster, async () => {
         await cluster.stop();

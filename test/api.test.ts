@@ -23,19 +23,6 @@ const SET_UP_INTERNALS = [
   'assertIdentifier',
 ];
 
-/**
- * Names notebooks use on a branch not merged yet (Valkey 9's commands beside their fallbacks, in notebooks 05 and
- * 07): kept in the entry so the merge does not drop them. Empty this list once that work is merged.
- */
-const USED_ON_A_BRANCH = [
-  'deleteIfEqual',
-  'fieldTtls',
-  'readAllFields',
-  'readCommandLog',
-  'readFieldsAndRefresh',
-  'setFieldsWithTtl',
-];
-
 const groups = readEntry();
 const entryNames = groups.flatMap((g) => g.names);
 const usage = libraryUsage();
@@ -72,7 +59,7 @@ describe('valkey-lab', () => {
   });
 
   it('exports only values a notebook, a reference solution or a test of the entry uses', () => {
-    const unused = Object.keys(api).filter((name) => !usage.has(name) && !USED_ON_A_BRANCH.includes(name));
+    const unused = Object.keys(api).filter((name) => !usage.has(name));
     // A name no notebook needs belongs in src/internal.ts (scripts, tests) or nowhere.
     expect(unused).toEqual([]);
   });

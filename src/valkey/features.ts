@@ -98,6 +98,20 @@ export function detectFeatures(client: ValkeyClient): Promise<ValkeyFeatures> {
   return features;
 }
 
+/**
+ * Makes `client` take the fallback of `features` from now on, whatever its server has: a second connection to a
+ * newer server then runs the older way, so a notebook can set the two side by side on one server.
+ */
+export function takeFallback(client: ValkeyClient, ...features: ValkeyFeature[]): Promise<ValkeyFeatures> {
+  const forced = detect(client).then((found) => ({
+    server: found.server,
+    has: { ...found.has, ...Object.fromEntries(features.map((feature) => [feature, false])) },
+  }));
+  forced.catch(() => detected.delete(client));
+  detected.set(client, forced);
+  return forced;
+}
+
 async function detect(client: ValkeyClient): Promise<ValkeyFeatures> {
   const server = await valkeyServerInfo(client);
   const node = isCluster(client) ? primaries(client)[0]! : client;
