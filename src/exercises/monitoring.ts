@@ -11,7 +11,7 @@ import { scratchServer } from './scratch';
 
 const RAN_INTO_ERROR = 'read the error above, fix your cell, run it, then run this cell again';
 
-/** The threshold Your turn 7.1 is graded with: not the guide's 80%, so a script must read it from ARGV[1]. */
+/** The threshold Your turn 7.2 is graded with: not the guide's 80%, so a script must read it from ARGV[1]. */
 export const ALERT_EXERCISE_THRESHOLD = 0.7;
 const MAXMEMORY = 4 * 1024 * 1024;
 
@@ -39,7 +39,7 @@ function isAlertReply(reply: unknown): reply is AlertReply {
 }
 
 /**
- * Grades "Your turn 7.1": the learner's Lua script, run with the threshold as ARGV[1] on a private server with
+ * Grades "Your turn 7.2": the learner's Lua script, run with the threshold as ARGV[1] on a private server with
  * `maxmemory` 4 MB (noeviction) while it fills, answers `{ status, used, max }` with the server's own figures; it
  * says OK at every reading at or below the threshold and ALERT at every reading above it; and on a server without
  * maxmemory it says NO-LIMIT.
@@ -47,7 +47,7 @@ function isAlertReply(reply: unknown): reply is AlertReply {
 export async function gradeMemoryAlert(alertScript: string | (() => string)): Promise<Grade> {
   let running: { server: PrivateValkey; client: Redis } | undefined;
   return grade(
-    { id: 'memory-alert', number: '7.1' },
+    { id: 'memory-alert', number: '7.2' },
     async (g) => {
       const script =
         typeof alertScript === 'function' ? await g.attempt('your script', alertScript, RAN_INTO_ERROR) : alertScript;
@@ -137,13 +137,13 @@ export async function gradeMemoryAlert(alertScript: string | (() => string)): Pr
 export type HitRatioDuring = (valkey: Redis, work: () => Promise<void>) => Promise<number>;
 
 /**
- * Grades "Your turn 7.2": on a private server whose lifetime counters already hold 3,000 misses, the learner's
+ * Grades "Your turn 7.1": on a private server whose lifetime counters already hold 3,000 misses, the learner's
  * function measures a window of work that makes 800 hits and 200 misses: it must answer 80%, not the lifetime 20%.
  */
 export async function gradeWindowHitRatio(hitRatioDuring: HitRatioDuring): Promise<Grade> {
   let running: { server: PrivateValkey; client: Redis } | undefined;
   return grade(
-    { id: 'window-hit-ratio', number: '7.2' },
+    { id: 'window-hit-ratio', number: '7.1' },
     async (g) => {
       running = await graderServer({});
       const { client } = running;

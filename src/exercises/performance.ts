@@ -13,7 +13,7 @@ import { grade, shown, type Grade } from './grade';
 
 const RAN_INTO_ERROR = 'read the error above, fix your cell, run it, then run this cell again';
 
-/** The requests of Your turn 6.1: the lesson's fixed-popularity workload (section 7). */
+/** The requests of Your turn 6.2: the lesson's fixed-popularity workload (section 7). */
 export const EVICTION_EXERCISE = {
   workload: {
     keys: 4_000,
@@ -40,7 +40,7 @@ export interface EvictionChoice {
 }
 
 /**
- * Grades "Your turn 6.1": the choice names an eviction policy and at most `maxRoomMb` of memory; replayed on a
+ * Grades "Your turn 6.2": the choice names an eviction policy and at most `maxRoomMb` of memory; replayed on a
  * private server, no write is refused, the hit ratio reaches the target, and the learner's prediction is within
  * `tolerancePoints` of it.
  */
@@ -48,7 +48,7 @@ export async function gradeEvictionChoice(chooseEviction: () => EvictionChoice):
   const { workload, target, maxRoomMb, tolerancePoints } = EVICTION_EXERCISE;
   let server: PrivateValkey | undefined;
   return grade(
-    { id: 'predict-eviction', number: '6.1' },
+    { id: 'predict-eviction', number: '6.2' },
     async (g) => {
       const choice = await g.attempt('your choice', chooseEviction, 'return { policy, roomMb, predictedHitRatio }');
       const known = (EVICTION_POLICIES as readonly string[]).includes(choice?.policy);
@@ -116,10 +116,10 @@ export interface AirportStore {
   read(valkey: Redis, iata: string): Promise<{ name: string; city: string } | null>;
 }
 
-/** Bytes per airport that Your turn 6.2 allows: a key per airport costs about 100 here. */
+/** Bytes per airport that Your turn 6.1 allows: a key per airport costs about 100 here. */
 export const AIRPORT_BUDGET_BYTES = 70;
 
-/** The first 1,000 airports with an IATA code, with name and city: the records Your turn 6.2 stores. */
+/** The first 1,000 airports with an IATA code, with name and city: the records Your turn 6.1 stores. */
 export async function airportNames(sql: SqlEngine, limit = 1_000): Promise<AirportName[]> {
   const { rows } = await sql.query<{ iata: string; name: string; city: string | null }>(
     `SELECT a.iata, a.name, g.city FROM airport a JOIN airport_geo g ON g.airport_id = a.airport_id
@@ -144,14 +144,14 @@ async function memoryOfAllKeys(valkey: Redis): Promise<{ bytes: number; keys: nu
 }
 
 /**
- * Grades "Your turn 6.2": on an empty private server, the learner's store writes 1,000 airports; every one reads
+ * Grades "Your turn 6.1": on an empty private server, the learner's store writes 1,000 airports; every one reads
  * back with its name and city, and MEMORY USAGE of all keys stays within AIRPORT_BUDGET_BYTES per airport.
  */
 export async function gradeAirportBudget(lab: { sql: SqlEngine }, airportStore: AirportStore): Promise<Grade> {
   let server: PrivateValkey | undefined;
   let valkey: Redis | undefined;
   return grade(
-    { id: 'memory-budget', number: '6.2' },
+    { id: 'memory-budget', number: '6.1' },
     async (g) => {
       const airports = await airportNames(lab.sql);
       server = await scratchServer();

@@ -10,7 +10,7 @@ import { cellFunction, referenceSolution, shippedStub } from '../support/exercis
 const fromCell = <F>(source: string, name: string) => cellFunction<F>(source, name, {});
 
 describe('notebook 07 graders', () => {
-  describe('Your turn 7.1, the memory alert', () => {
+  describe('Your turn 7.2, the memory alert', () => {
     it('says the shipped stub is not done', async () => {
       const result = await gradeMemoryAlert(fromCell(shippedStub('07', 'memory-alert'), 'alertScript'));
       expect(result.status).toBe('not-done');
@@ -47,7 +47,7 @@ describe('notebook 07 graders', () => {
     });
   });
 
-  describe('Your turn 7.2, the hit ratio of a window', () => {
+  describe('Your turn 7.1, the hit ratio of a window', () => {
     it('says the shipped stub is not done', async () => {
       const result = await gradeWindowHitRatio(fromCell(shippedStub('07', 'window-hit-ratio'), 'hitRatioDuring'));
       expect(result.status).toBe('not-done');

@@ -27,7 +27,7 @@ describe('notebook 06 graders', () => {
     await sql?.close();
   });
 
-  describe('Your turn 6.1, predict the eviction policy', () => {
+  describe('Your turn 6.2, predict the eviction policy', () => {
     const grade = (choice: EvictionChoice) => gradeEvictionChoice(() => choice);
 
     it('says the shipped stub is not done', async () => {
@@ -67,7 +67,7 @@ describe('notebook 06 graders', () => {
     });
   });
 
-  describe('Your turn 6.2, airports in a memory budget', () => {
+  describe('Your turn 6.1, airports in a memory budget', () => {
     const grade = (store: AirportStore) => gradeAirportBudget(lab(), store);
 
     it('says the shipped stub is not done', async () => {

@@ -242,6 +242,12 @@ describe('the notebooks as committed', () => {
       expect(cellText(notebook.cells[at]!), `exercise ${id}'s stub`).toMatch(/\btodo\(/);
       expect(exerciseOf(notebook.cells[at + 1]!, 'grader'), `the cell after exercise ${id}`).toBe(id);
     }
+    // Numbered as the notebook's part, in the order a learner meets them: N.1, N.2, …
+    const numbers = ids.map((id) => {
+      const at = notebook.cells.findIndex((c) => exerciseOf(c, 'exercise') === id);
+      return /^### Your turn (\d+\.\d+) · /m.exec(cellText(notebook.cells[at - 1]!))?.[1];
+    });
+    expect(numbers).toEqual(ids.map((_, i) => `${Number(name.slice(0, 2))}.${i + 1}`));
     // Every exercise has its solution, and every solution its exercise.
     expect(() => injectSolutions(notebook, readSolutions(file), name)).not.toThrow();
     if (COURSE_NOTEBOOKS.includes(name.slice(0, 2)))
