@@ -687,3 +687,15 @@ export type {
   HandlerStream,
   HandlerTransaction,
 } from './exercises/write-behind-handler';
+
+// Into production (notebook 09): the service, its cache's failures, its metrics, capacity, and the exercise
+export * from './service';
+export {
+  histogramChart,
+  loadStepsChart,
+  loadTimelineChart,
+  metricRateChart,
+  type LoadStep,
+  type RunEvent,
+} from './show/service-charts';
+export { gradeOutageBudget, OUTAGE_BUDGET } from './exercises/into-production';
