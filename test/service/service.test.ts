@@ -24,7 +24,7 @@ const get = async (path: string) => {
   return {
     status: response.status,
     outcome: response.headers.get('x-cache'),
-    body: await response.json(),
+    body: (await response.json()) as any, // JSON of either route: the tests read its fields
     ms: performance.now() - started,
   };
 };
