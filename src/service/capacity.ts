@@ -118,3 +118,31 @@ export function planCapacity(traffic: readonly EntryTraffic[], headroom = 0.5): 
   });
   return { lines, entries, dataBytes: Math.round(dataBytes), maxmemoryBytes, maxmemory: `${maxmemoryBytes / mb}mb` };
 }
+
+/** What filling a server with copies of real entries cost, per entry, by the server's own count. */
+export interface FillCheck {
+  entries: number;
+  /** Growth of INFO's used_memory, divided by the entries written. */
+  bytesPerEntry: number;
+}
+
+/**
+ * Writes `count` copies of the entry at `sampleKey` (without prefix) under new keys `capacity-check:<n>` with a
+ * 60-second TTL, reads how much used_memory grew, and deletes them: the plan's per-entry bytes, checked in bulk.
+ */
+export async function fillLikeSample(client: ValkeyClient, sampleKey: string, count: number): Promise<FillCheck> {
+  const value = await client.getBuffer(sampleKey);
+  if (value === null)
+    throw new LabError({ what: `No entry ${sampleKey} to copy`, fix: 'Run some traffic through the cache first.' });
+  const used = async () => Number(/used_memory:(\d+)/.exec(await client.info('memory'))?.[1] ?? 0);
+  const before = await used();
+  const keys = Array.from({ length: count }, (_, i) => `capacity-check:${i}`);
+  for (let i = 0; i < count; i += 500) {
+    const pipeline = client.pipeline();
+    for (const key of keys.slice(i, i + 500)) pipeline.set(key, value, 'EX', 60);
+    await pipeline.exec();
+  }
+  const after = await used();
+  for (let i = 0; i < count; i += 500) await client.del(...keys.slice(i, i + 500));
+  return { entries: count, bytesPerEntry: (after - before) / count };
+}

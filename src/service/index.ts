@@ -28,10 +28,13 @@ export {
 } from './control';
 export { metricSum, parsePrometheusText, type MetricSample } from './metrics-text';
 export {
+  fillLikeSample,
   measureEntrySizes,
   planCapacity,
   type CapacityLine,
   type CapacityPlan,
   type EntrySize,
   type EntryTraffic,
+  type FillCheck,
 } from './capacity';
+export { windowFigures, type WindowFigures } from './drill';
