@@ -19,16 +19,15 @@ export interface WindowFigures {
   breakerOpenPerSecond: number;
 }
 
-/** The scrape closest to `atMs`. */
-function scrapeAt(scrapes: readonly MetricsScrape[], atMs: number): MetricsScrape | undefined {
-  let best: MetricsScrape | undefined;
-  for (const s of scrapes) if (!best || Math.abs(s.atMs - atMs) < Math.abs(best.atMs - atMs)) best = s;
-  return best;
+/** The first scrape at or after `fromMs` and the last at or before `toMs`: both inside the window. */
+function scrapesWithin(scrapes: readonly MetricsScrape[], fromMs: number, toMs: number): MetricsScrape[] {
+  const inside = scrapes.filter((s) => s.atMs >= fromMs && s.atMs <= toMs);
+  return inside.length >= 2 ? [inside[0]!, inside.at(-1)!] : [];
 }
 
 /**
  * The figures of `[fromMs, toMs)` of `run` (ms since the load began): buckets wholly inside the window, and
- * the change of the service's counters between the scrapes nearest its ends.
+ * the change of the service's counters between its first and last scrape.
  */
 export function windowFigures(
   window: string,
@@ -40,8 +39,7 @@ export function windowFigures(
   const width = run.buckets[1]?.atMs ?? 250;
   // Only buckets wholly inside the window: one that straddles its end would mix the outage with what came after.
   const buckets = run.buckets.filter((b) => b.atMs >= fromMs && b.atMs + width <= toMs);
-  const start = scrapeAt(scrapes, fromMs);
-  const end = scrapeAt(scrapes, toMs);
+  const [start, end] = scrapesWithin(scrapes, fromMs, toMs);
   const spanMs = start && end ? Math.max(1, end.atMs - start.atMs) : 1;
   const rate = (name: string, labels: Record<string, string> = {}) =>
     start && end
