@@ -2,7 +2,7 @@
 // restarted on the same port), the service process, the load generator process, and scrapes of /metrics.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Lab } from '../lab';
 import { LabError } from '../errors';
@@ -41,10 +41,12 @@ export async function serviceValkey(lab: Lab): Promise<ServiceValkey> {
   const password = randomBytes(16).toString('hex');
   let server: PrivateValkey | undefined;
   let frozen = false;
+  // In a file only its owner may read, so the password is never on valkey-server's command line, and a restarted
+  // server asks for it from its first moment (a client reconnecting earlier would be told no password is needed).
+  const configFile = path.join(dir, 'auth.conf');
+  writeFileSync(configFile, `requirepass "${password}"\n`, { mode: 0o600 });
   const start = async (port?: number) => {
-    server = await startPrivateValkey({ dir, port });
-    // Set after start, so the password is never on valkey-server's command line.
-    await rawCommand(server.port, `CONFIG SET requirepass ${password}`);
+    server = await startPrivateValkey({ dir, port, configFile });
   };
   await start();
   const port = server!.port;

@@ -104,7 +104,7 @@ describe('the service', () => {
     expect(errorCount).toBeGreaterThan(0);
     expect(errors.every((l) => typeof l.key === 'string' && typeof l.problem === 'string')).toBe(true);
     expect(service.rawLines.some((line) => line.includes(cache.password))).toBe(false);
-    expect(service.rawLines.every((line) => line.startsWith('{'))).toBe(true);
+    expect(service.rawLines.filter((line) => !line.startsWith('{'))).toEqual([]);
   });
 
   it('takes load from autocannon in its own process', async () => {
