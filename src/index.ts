@@ -124,6 +124,7 @@ export {
 export { deleteIfEqual } from './valkey/conditional';
 export { decodeVersionedEntry, entryWriteThrough, pileUp } from './patterns/versioned-entry';
 export { raceTwoWriters } from './experiments/write-through-race';
+export { serviceValkey, servicePaths, startService, type ResilienceSettings } from './service';
 export { volatilityReport } from './experiments/ttl-classes';
 
 // ## Structures
@@ -194,6 +195,17 @@ export { backupAndRestore, crashDrills, PERSISTENCE_SETTINGS } from './experimen
 export { featureSides } from './experiments/newer-valkey';
 export { memoryByRelease, memoryByReleaseTable } from './experiments/memory-by-release';
 export { reshardSides, reshardUnderLoad } from './experiments/reshard-ways';
+export {
+  fillLikeSample,
+  measureEntrySizes,
+  metricSum,
+  planCapacity,
+  runLoad,
+  startLoad,
+  watchMetrics,
+  windowFigures,
+  type MetricSample,
+} from './service';
 
 // ## Show
 // Tables, SQL, query results, plans, charts, source code and markdown in the notebook, the words for numbers, and
@@ -236,6 +248,13 @@ export { stampedeTable } from './show/stampede-table';
 export { evictionTheoryChart, hitRatioAlongRunChart } from './show/eviction-charts';
 export { stallBuckets, stallChart } from './show/stall-charts';
 export { crashDrillChart } from './show/persistence-charts';
+export {
+  histogramChart,
+  loadStepsChart,
+  loadTimelineChart,
+  metricRateChart,
+  type LoadStep,
+} from './show/service-charts';
 
 // ## Exercises
 // The stub's `todo()`, the graders that check a learner's code on the real servers (docs/COURSE.md), and the shapes
@@ -297,3 +316,4 @@ export {
 } from './exercises/monitoring';
 export { gradeHashTags, gradeReadMany, type ReadMany, type SeatKeyNames } from './exercises/scaling-out';
 export { gradeAclRule, gradeLossBudget, type AclRuleFor, type QueuePersistence } from './exercises/hardening';
+export { gradeOutageBudget, OUTAGE_BUDGET } from './exercises/into-production';

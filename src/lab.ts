@@ -75,6 +75,11 @@ export interface Lab {
   monitor(client?: ValkeyClient): Promise<MonitorCapture>;
   /** A background Node process running `scriptPath` (relative to the project) with `args`. */
   startWorker(scriptPath: string, args?: readonly string[], options?: { env?: Record<string, string> }): Worker;
+  /**
+   * Runs `end` at close(), newest first with everything else the lab owns (also when a cell failed): for what a
+   * helper starts itself, such as a service process or a server it restarts.
+   */
+  onClose(end: () => Promise<unknown>): void;
   /** Ends everything the lab opened or started (connections, captures, servers, clusters, workers). */
   close(): Promise<void>;
 }
@@ -167,6 +172,9 @@ export async function openLab(options: { engine?: EngineKind; config?: LabConfig
     startWorker(scriptPath, args = [], workerOptions = {}) {
       const worker = startWorker(scriptPath, args, { ...workerOptions, root: config.root });
       return track(worker, () => worker.kill('SIGTERM'));
+    },
+    onClose(end) {
+      track(undefined, end);
     },
     async close() {
       // Every cleanup runs even when one fails: a capture whose client the notebook already closed

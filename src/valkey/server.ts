@@ -80,6 +80,8 @@ export interface StartOptions {
   config?: Record<string, string>;
   /** The valkey-server to run (default: valkeyServerBinary(), i.e. VALKEY_SERVER_BIN or PATH's). */
   binary?: string;
+  /** A configuration file read first (e.g. one holding `requirepass`, so the password is not on the command line). */
+  configFile?: string;
 }
 
 export function serverArgs(options: StartOptions & { port: number }, daemonize: boolean): string[] {
@@ -150,8 +152,9 @@ export function spawnOwnedValkey(
 export async function startPrivateValkey(options: StartOptions & { removeDir?: boolean }): Promise<PrivateValkey> {
   const port = options.port ?? (await freePort());
   mkdirSync(options.dir, { recursive: true });
+  const args = serverArgs({ ...options, port }, false);
   const child = spawnOwnedValkey(
-    serverArgs({ ...options, port }, false),
+    options.configFile ? [path.resolve(options.configFile), ...args] : args,
     port,
     options.removeDir ? path.resolve(options.dir) : undefined,
     options.binary,
