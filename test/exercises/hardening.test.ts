@@ -1,49 +1,15 @@
 // Notebook 09's persistence and security graders, on private servers they start themselves: the stub is not done,
 // the reference solution passes, and plausible wrong answers fail at the right check with the right hint.
 
-import { existsSync, readdirSync } from 'node:fs';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../src/config';
 import { gradeAclRule, gradeLossBudget, type AclRuleFor, type QueuePersistence } from '../../src/exercises/hardening';
 import { cellFunction, referenceSolution, shippedStub } from '../support/exercises';
 
-// The cells as notebook 09's section "Persistence and security" carries them. Until the notebook has the section,
-// these copies stand in; once it has, the notebook's own stub and solution are graded (and must match these).
-const COPIES = {
-  'service-acl': {
-    stub: `function aclRuleFor(prefix: string, password: string): string {
-  return todo('the ACL SETUSER words: on, >password, the key pattern, the commands');
-}`,
-    solution: `function aclRuleFor(prefix: string, password: string): string {
-  return \`on >\${password} resetkeys ~\${prefix}* resetchannels -@all +get +set +del +ping\`;
-}`,
-  },
-  'loss-budget': {
-    stub: `function queuePersistence(): Record<string, string> {
-  return todo('the valkey-server settings for the queue: appendonly, appendfsync, save');
-}`,
-    solution: `function queuePersistence(): Record<string, string> {
-  return { appendonly: 'yes', appendfsync: 'everysec', save: '' };
-}`,
-  },
-} as const;
-
-function notebookHas(id: string): boolean {
-  const dir = path.join(projectRoot(), 'notebooks');
-  const name = readdirSync(dir).find((n) => n.startsWith('09') && n.endsWith('.ipynb'));
-  if (!name || !existsSync(path.join(dir, name))) return false;
-  try {
-    shippedStub('09', id);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-function cells(id: keyof typeof COPIES): { stub: string; solution: string } {
-  return notebookHas(id) ? { stub: shippedStub('09', id), solution: referenceSolution('09', id) } : COPIES[id];
-}
+// The stub and the reference solution as notebook 09 and its solutions file carry them.
+const cells = (id: 'service-acl' | 'loss-budget') => ({
+  stub: shippedStub('09', id),
+  solution: referenceSolution('09', id),
+});
 
 const fromCell = <F>(source: string, name: string) => cellFunction<F>(source, name, {});
 const rule =

@@ -209,11 +209,8 @@ describe('Jupyter missing', () => {
   });
 });
 
-/**
- * Notebooks made into a course (docs/COURSE.md): each has two exercises or more. 09 has one so far (9.1); it joins
- * this list with its persistence and security exercises.
- */
-const COURSE_NOTEBOOKS = ['01', '02', '03', '04', '05', '06', '07', '08'];
+/** Notebooks made into a course (docs/COURSE.md): each has two exercises or more. */
+const COURSE_NOTEBOOKS = ['01', '02', '03', '04', '05', '06', '07', '08', '09'];
 
 describe('the notebooks as committed', () => {
   const notebooks = readdirSync(path.join(root, 'notebooks')).filter((n) => n.endsWith('.ipynb'));
