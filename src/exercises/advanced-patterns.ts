@@ -1,11 +1,9 @@
 // Notebook 04's exercises: write-through in the right order (the database, then the versioned entry), and the
 // write-behind worker's step that acknowledges an entry only after its commit, graded by really killing it.
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { projectRoot, type DbTarget, type LabConfig } from '../config';
 import type { SqlEngine } from '../db/engine';
 import { createWriteBehind, ensureConsumerGroup, streamBacklog } from '../patterns/write-behind';
@@ -21,6 +19,7 @@ import {
 } from '../queries/records-and-writes';
 import { isCluster, type ValkeyClient } from '../valkey/client';
 import { clearLabKeys } from '../valkey/keys';
+import { startWorker, type Worker } from '../valkey/processes';
 import { grade, sameAsJson, shown, type Grade } from './grade';
 import type { HandleEntry, HandlerEntry, HandlerTransaction } from './write-behind-handler';
 
@@ -193,11 +192,10 @@ interface WorkerLine {
 }
 
 /** The environment a worker process connects with: the grader's own database and Valkey, whatever `.env` says. */
-function workerEnv(config: LabConfig, sql: SqlEngine, valkey: ValkeyClient): NodeJS.ProcessEnv {
+function workerEnv(config: LabConfig, sql: SqlEngine, valkey: ValkeyClient): Record<string, string> {
   const url = (scheme: string, t: DbTarget) =>
     `${scheme}://${encodeURIComponent(t.user)}${t.password ? `:${encodeURIComponent(t.password)}` : ''}@${t.host}:${t.port}/${t.database}`;
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
+  const env: Record<string, string> = {
     LAB_DB: sql.kind,
     MYSQL_URL: url('mysql', config.mysql),
     PG_URL: url('postgres', config.postgres),
@@ -207,30 +205,39 @@ function workerEnv(config: LabConfig, sql: SqlEngine, valkey: ValkeyClient): Nod
     const auth = o.password ? `${encodeURIComponent(o.username ?? '')}:${encodeURIComponent(o.password)}@` : '';
     env.VALKEY_URL = `redis://${auth}${o.host}:${o.port}/${o.db ?? 0}`;
     env.LAB_KEY_PREFIX = o.keyPrefix ?? '';
-    delete env.VALKEY_CLUSTER_NODES;
+    env.VALKEY_CLUSTER_NODES = ''; // empty is unset: the worker uses the grader's server, not the cluster
   }
   return env;
 }
 
 /** One worker process, and what it has said so far. */
+/** The worker that runs the learner's handler, as a file of the project. */
+const HANDLER_WORKER = path.join('src', 'exercises', 'write-behind-handler-worker.ts');
+
+/** A handler worker, started by the lab's launcher: its JSON lines, and what it said when it ended. */
 class WorkerProcess {
   readonly lines: WorkerLine[] = [];
-  readonly exited: Promise<void>;
-  private wake: Array<() => void> = [];
+  private ended = false;
   private stderr = '';
+  get hasEnded(): boolean {
+    return this.ended;
+  }
+  private wake: Array<() => void> = [];
+  private readonly worker: Worker;
 
-  constructor(readonly child: ChildProcess) {
-    child.stderr!.on('data', (chunk: Buffer) => (this.stderr = (this.stderr + chunk.toString()).slice(-2000)));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      try {
-        this.lines.push(JSON.parse(line) as WorkerLine);
-      } catch {
-        return;
-      }
+  constructor(args: string[], env: Record<string, string>) {
+    this.worker = startWorker(HANDLER_WORKER, args, {
+      env,
+      onLine: (line, from) => {
+        if (from === 'stderr') this.stderr = `${this.stderr}\n${line}`.slice(-2000);
+        else if (line.startsWith('{')) this.lines.push(JSON.parse(line) as WorkerLine);
+        for (const wake of this.wake.splice(0)) wake();
+      },
+    });
+    void this.worker.exited.then(() => {
+      this.ended = true;
       for (const wake of this.wake.splice(0)) wake();
     });
-    this.exited = new Promise((resolve) => child.on('exit', () => resolve()));
-    this.exited.then(() => this.wake.splice(0).forEach((wake) => wake()));
   }
 
   /** The first line that `until` accepts; or the error the worker ended with; or `timeout`. */
@@ -239,7 +246,7 @@ class WorkerProcess {
     for (;;) {
       const found = this.lines.find((line) => until(line) || line.kind === 'error');
       if (found) return found;
-      if (this.child.exitCode !== null || this.child.signalCode !== null)
+      if (this.ended)
         return { kind: 'error', reason: this.stderr.trim().split('\n').slice(-1)[0] || 'the worker ended' };
       if (Date.now() > deadline) return { kind: 'timeout' };
       await Promise.race([new Promise<void>((resolve) => this.wake.push(resolve)), sleep(200)]);
@@ -247,8 +254,7 @@ class WorkerProcess {
   }
 
   async kill(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
-    if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-    await this.exited;
+    await this.worker.kill(signal);
   }
 }
 
@@ -299,9 +305,8 @@ export async function gradeWriteBehindHandler(
   const workers: WorkerProcess[] = [];
   let tablesBefore: boolean | undefined;
 
-  const startWorker = (hold?: { stage: string; at: number }) => {
-    const args = ['--import', 'tsx', path.join(projectRoot(), 'src', 'exercises', 'write-behind-handler-worker.ts')];
-    args.push(
+  const startHandler = (hold?: { stage: string; at: number }) => {
+    const args = [
       '--handler',
       handlerFile,
       '--stream',
@@ -312,14 +317,9 @@ export async function gradeWriteBehindHandler(
       'worker',
       '--run-id',
       runId,
-    );
+    ];
     if (hold) args.push('--hold', hold.stage, '--at', String(hold.at));
-    const child = spawn(process.execPath, args, {
-      cwd: projectRoot(),
-      env: workerEnv(lab.config, sql, valkey),
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const worker = new WorkerProcess(child);
+    const worker = new WorkerProcess(args, workerEnv(lab.config, sql, valkey));
     workers.push(worker);
     return worker;
   };
@@ -352,7 +352,7 @@ export async function gradeWriteBehindHandler(
       for (let i = 0; i < HANDLER_WRITES; i += 1)
         await writeBehind.write(`${tag}:item:${i}`, JSON.stringify({ n: i }), `${runId}:${i}`);
 
-      const first = startWorker({ stage: 'before-commit', at: KILL_AT.beforeCommit });
+      const first = startHandler({ stage: 'before-commit', at: KILL_AT.beforeCommit });
       const held = await first.waitFor((line) => line.kind === 'holding');
       g.expect(held.kind === 'holding', 'your handler runs in a worker process of its own', {
         expected: `the worker reaches its ${KILL_AT.beforeCommit}th entry`,
@@ -367,7 +367,7 @@ export async function gradeWriteBehindHandler(
         hint: 'acknowledge only after db.transaction(…) has resolved: an entry acknowledged first is lost when the worker dies before the commit',
       });
 
-      const second = startWorker({ stage: 'after-commit', at: KILL_AT.afterCommit });
+      const second = startHandler({ stage: 'after-commit', at: KILL_AT.afterCommit });
       const committed = await second.waitFor((line) => line.kind === 'holding');
       g.expect(committed.kind === 'holding', 'a second worker takes back the pending entries', {
         expected: `the worker reaches its ${KILL_AT.afterCommit}rd row`,
@@ -391,13 +391,12 @@ export async function gradeWriteBehindHandler(
         },
       );
 
-      const last = startWorker();
+      const last = startHandler();
       const deadline = Date.now() + WORKER_WAIT_MS;
       let failure: WorkerLine | undefined;
       while ((await streamBacklog(valkey, stream)) > 0 && !failure) {
         failure = last.lines.find((line) => line.kind === 'error');
-        if (!failure && (last.child.exitCode !== null || Date.now() > deadline))
-          failure = await last.waitFor(() => false);
+        if (!failure && (last.hasEnded || Date.now() > deadline)) failure = await last.waitFor(() => false);
         if (!failure) await sleep(100);
       }
       await last.kill('SIGTERM');

@@ -7,18 +7,17 @@
 // The last line is computed from the database: `writes N · applied N · lost 0 · applied twice 0`.
 // Exit code 0 only when every write was applied exactly once (and the drill did kill the worker).
 
-import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, loadConfig, projectRoot, type EngineKind } from '../config';
+import { ENGINE_KINDS, loadConfig, type EngineKind } from '../config';
 import { connectSql } from '../db';
 import { LabError, errorMessage } from '../errors';
 import { createWriteBehind, ensureConsumerGroup, streamBacklog } from './write-behind';
 import type { DrillSummary, DrillTimelinePoint } from './write-behind-drill';
 import { clearWriteBehindRun, ensurePart4Tables, writeBehindTally } from '../queries/records-and-writes';
 import { clearLabKeys, connectValkey } from '../valkey';
+import { startWorker as launch, type Worker } from '../valkey/processes';
 
 const USAGE =
   'Usage: npm run write-behind -- --writes N --kill-every K [--engine mysql|postgres] [--timeline FILE] [--keep]';
@@ -78,7 +77,7 @@ async function main(): Promise<number> {
   const timeline: DrillTimelinePoint[] = [];
   const note = (kind: DrillTimelinePoint['kind'], instance: number, extra: Partial<DrillTimelinePoint> = {}) =>
     timeline.push({ ms: Date.now() - started, kind, instance, ...extra });
-  let worker: ChildProcess | undefined;
+  let worker: Worker | undefined;
   let instance = 0;
   let kills = 0;
   let killsAfterCommit = 0;
@@ -90,9 +89,9 @@ async function main(): Promise<number> {
   let lastProgress = Date.now();
   let workerErrors = 0;
 
-  const workerScript = path.join(projectRoot(), 'src', 'patterns', 'write-behind-worker-process.ts');
+  const workerScript = path.join('src', 'patterns', 'write-behind-worker-process.ts');
   const killWorker = (signal: NodeJS.Signals) => {
-    if (worker && worker.exitCode === null && worker.signalCode === null) worker.kill(signal);
+    if (worker) void worker.kill(signal); // sends the signal at once; a worker that has ended is left alone
   };
   process.on('exit', () => killWorker('SIGKILL'));
   for (const signal of ['SIGINT', 'SIGTERM'] as const) {
@@ -111,9 +110,6 @@ async function main(): Promise<number> {
     // that switches names (and claims the dead worker's entries with XAUTOCLAIM): a a b b a a ...
     const holds = me % 2 === 1;
     const args = [
-      '--import',
-      'tsx',
-      workerScript,
       '--engine',
       engine,
       '--stream',
@@ -128,11 +124,13 @@ async function main(): Promise<number> {
       String(CLAIM_IDLE_MS),
       ...(holds ? ['--hold-after-commit', String(killEvery)] : []),
     ];
-    const child = spawn(process.execPath, args, { cwd: projectRoot(), stdio: ['ignore', 'pipe', 'inherit'] });
-    worker = child;
     note('start', me);
     let appliedHere = 0;
-    createInterface({ input: child.stdout! }).on('line', (line) => {
+    const child: Worker = launch(workerScript, args, {
+      onLine: (line, from) => (from === 'stdout' ? onEvent(line) : console.error(line)),
+    });
+    worker = child;
+    function onEvent(line: string) {
       let event: { kind?: string; count?: number };
       try {
         event = JSON.parse(line) as typeof event;
@@ -147,13 +145,13 @@ async function main(): Promise<number> {
         if (!holds && appliedHere === killEvery && !finished) {
           kills += 1;
           note('kill', me);
-          child.kill('SIGKILL');
+          void child.kill('SIGKILL');
         }
       } else if (event.kind === 'holding' && !finished) {
         kills += 1;
         killsAfterCommit += 1;
         note('kill-after-commit', me);
-        child.kill('SIGKILL');
+        void child.kill('SIGKILL');
       } else if (event.kind === 'duplicate') {
         duplicates += 1;
         note('duplicate', me);
@@ -162,8 +160,8 @@ async function main(): Promise<number> {
         console.error(`worker ${me} failed: ${(event as { reason?: string }).reason ?? 'no reason given'}`);
       } else if (event.kind === 'recovered') recovered += event.count ?? 0;
       else if (event.kind === 'claimed') claimed += event.count ?? 0;
-    });
-    child.on('exit', () => {
+    }
+    void child.exited.then(() => {
       // A worker that keeps dying on its own (not by our hand) would otherwise be restarted for ever.
       if (!finished && instance < maxStarts) startWorker();
     });
@@ -238,12 +236,10 @@ async function main(): Promise<number> {
   return ok && killsAfterCommit > 0 ? 0 : 1;
 }
 
-async function stopWorker(child: ChildProcess | undefined): Promise<void> {
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 3_000);
-  await exited;
+async function stopWorker(worker: Worker | undefined): Promise<void> {
+  if (!worker) return;
+  const timer = setTimeout(() => void worker.kill('SIGKILL'), 3_000);
+  await worker.kill('SIGTERM');
   clearTimeout(timer);
 }
 

@@ -1,12 +1,12 @@
 // Runs the write-behind crash drill (write-behind-drill-process.ts) as a child process and returns its figures;
 // the drill, and the worker it starts, are always gone when this returns.
 
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { projectRoot, type EngineKind } from '../config';
 import { LabError } from '../errors';
+import { startWorker } from '../valkey/processes';
 
 /** One moment of the drill: a worker start, an applied write, a kill, a redelivery recognised, the end. */
 export interface DrillTimelinePoint {
@@ -67,9 +67,6 @@ export async function runWriteBehindDrill(options: {
   const dir = mkdtempSync(path.join(tmpdir(), 'lab-drill-'));
   const timelineFile = path.join(dir, 'drill.json');
   const args = [
-    '--import',
-    'tsx',
-    path.join(root, 'src', 'patterns', 'write-behind-drill-process.ts'),
     '--writes',
     String(options.writes),
     '--kill-every',
@@ -79,21 +76,18 @@ export async function runWriteBehindDrill(options: {
     '--timeline',
     timelineFile,
   ];
-  const child = spawn(process.execPath, args, {
-    cwd: root,
-    env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+  const drill = startWorker(path.join('src', 'patterns', 'write-behind-drill-process.ts'), args, {
+    env: definedOnly(options.env ?? {}),
+    root,
   });
-  let output = '';
-  child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const output = () => drill.lines.join('\n');
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill('SIGTERM');
+    void drill.kill('SIGTERM');
   }, options.timeoutMs ?? 120_000);
   try {
-    const exitCode = await new Promise<number>((resolve) => child.on('exit', (code) => resolve(code ?? 1)));
+    const exitCode = (await drill.exited).code ?? 1;
     if (timedOut)
       throw new LabError({ what: 'The write-behind drill took too long and was stopped', fix: 'Try fewer writes.' });
     let summary: DrillSummary;
@@ -101,13 +95,18 @@ export async function runWriteBehindDrill(options: {
       summary = JSON.parse(readFileSync(timelineFile, 'utf8')) as DrillSummary;
     } catch {
       throw new LabError({
-        what: `The write-behind drill ended without its figures (exit ${exitCode}): ${output.trim().split('\n').slice(-3).join(' | ')}`,
+        what: `The write-behind drill ended without its figures (exit ${exitCode}): ${output().trim().split('\n').slice(-3).join(' | ')}`,
       });
     }
-    return { summary, exitCode, output };
+    return { summary, exitCode, output: output() };
   } finally {
     clearTimeout(timer);
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await drill.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The variables of `env` that have a value (a process environment may hold undefined ones). */
+function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -169,7 +169,12 @@ export interface Worker {
 export function startWorker(
   scriptPath: string,
   args: readonly string[] = [],
-  options: { env?: Record<string, string>; root?: string } = {},
+  options: {
+    env?: Record<string, string>;
+    root?: string;
+    /** Called with each line as it arrives, e.g. to follow a worker's progress. */
+    onLine?: (line: string, from: 'stdout' | 'stderr') => void;
+  } = {},
 ): Worker {
   const root = options.root ?? projectRoot();
   const script = path.resolve(root, scriptPath);
@@ -188,16 +193,23 @@ export function startWorker(
   });
   own(child, { kind: 'worker', match: script }, root);
   const lines: string[] = [];
-  for (const stream of [child.stdout, child.stderr]) {
+  const take = (line: string, from: 'stdout' | 'stderr') => {
+    lines.push(line);
+    options.onLine?.(line, from);
+  };
+  for (const [stream, from] of [
+    [child.stdout, 'stdout'],
+    [child.stderr, 'stderr'],
+  ] as const) {
     let rest = '';
     stream?.setEncoding('utf8');
     stream?.on('data', (chunk: string) => {
       const parts = (rest + chunk).split('\n');
       rest = parts.pop() ?? '';
-      lines.push(...parts);
+      for (const line of parts) take(line, from);
     });
     stream?.on('end', () => {
-      if (rest) lines.push(rest);
+      if (rest) take(rest, from);
     });
   }
   const exited = new Promise<WorkerExit>((resolve) => {
