@@ -2,7 +2,14 @@
 
 import { LabError } from '../errors';
 import type { ChartSpec } from './chart';
-import { chartFrame, requireDistinct, requireRatio, requireSome, type ChartOptions } from './chart-specs';
+import {
+  chartFrame,
+  requireDistinct,
+  requireRatio,
+  requireSome,
+  SERVER_COLORS,
+  type ChartOptions,
+} from './chart-specs';
 import { formatNumber } from './format';
 
 /** What one way of storing the same data costs, e.g. a JSON string vs a HASH (MEMORY USAGE). */
@@ -143,7 +150,7 @@ export function hitRateChart(points: readonly HitRatePoint[], options: HitRateOp
       color:
         series.length > 0
           ? { field: 'series', type: 'nominal', title: null, scale: { domain: series }, sort: series }
-          : { value: '#4e79a7' },
+          : { value: SERVER_COLORS.valkey }, // a hit rate is the cache's: Valkey's colour in every chart
     },
   };
   const target =

@@ -37,8 +37,9 @@ export function sourceOf(file: string, name: string, root: string = projectRoot(
   while (first > 0 && /^\s*(\/\*\*|\*|\/\/)/.test(lines[first - 1]!)) first -= 1;
   let end = start;
   const opensBlock = /[{(\[`=]\s*$/.test(lines[start]!) || !/;\s*$/.test(lines[start]!);
-  if (/`\s*$/.test(lines[start]!)) {
-    // A template literal (a Lua script): it ends where the backtick closes it, whatever that line starts with.
+  if ((lines[start]!.match(/`/g) ?? []).length % 2 === 1) {
+    // A template literal left open (a Lua script): it ends where the backtick closes it, whatever that line
+    // starts with.
     end = lines.findIndex((line, i) => i > start && /`[;,)]*\s*$/.test(line));
     if (end < 0) end = lines.length - 1;
   } else if (opensBlock) {

@@ -5,7 +5,7 @@ import { LabError } from '../errors';
 import type { ConcurrentResult } from '../measure/concurrent';
 import type { InfoSample, InfoSeries } from '../measure/sampler';
 import type { ChartSpec } from './chart';
-import { chartFrame, requireDistinct, requireSome, type ChartOptions } from './chart-specs';
+import { chartFrame, requireDistinct, requireSome, SERVER_COLORS, type ChartOptions } from './chart-specs';
 import { formatMs } from './describe';
 import { formatNumber } from './format';
 
@@ -141,10 +141,10 @@ export function latencyOverTimeChart(series: InfoSeries, options: ChartOptions =
     layer: [
       {
         data: { values },
-        mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.5, color: '#4e79a7' },
+        mark: { type: 'line', point: { size: 18 }, strokeWidth: 1.5, color: SERVER_COLORS.valkey },
         encoding: {
           x: { field: 'seconds', type: 'quantitative', axis: { title: 'seconds since start', format: '~r' } },
-          y: { field: 'ms', type: 'quantitative', axis: { title: 'PING round trip (ms)', format: '~g' } },
+          y: { field: 'ms', type: 'quantitative', axis: { title: 'PING round trip (ms)', format: '~r' } },
         },
       },
       {

@@ -1,6 +1,7 @@
 // One colour per server across a notebook's charts.
 
 import { describe, expect, it } from 'vitest';
+import { hitRateChart } from '../../src/show/cache-charts';
 import { SERVER_COLORS, seriesColorScale } from '../../src/show/chart-specs';
 
 describe('seriesColorScale', () => {
@@ -24,5 +25,18 @@ describe('seriesColorScale', () => {
     expect(a).not.toBe(b);
     expect(seriesColorScale(['without index', 'with index']).range).toEqual(['#4e79a7', '#f28e2b']);
     expect(seriesColorScale(['database', 'GET', 'SET']).range).toEqual([SERVER_COLORS.database, '#f28e2b', '#e15759']);
+  });
+});
+
+describe('hitRateChart', () => {
+  it("draws one workload's hit rate, a figure of the cache, in Valkey's colour", () => {
+    const spec = JSON.stringify(
+      hitRateChart([
+        { at: 0, hitRatio: 0.2 },
+        { at: 1, hitRatio: 0.7 },
+      ]),
+    );
+    expect(spec).toContain(`"color":{"value":"${SERVER_COLORS.valkey}"}`);
+    expect(spec).not.toContain(SERVER_COLORS.database);
   });
 });

@@ -17,6 +17,8 @@ import {
   type ChartSpec,
 } from '../../src/show';
 import { subtitleLines } from '../../src/show/chart';
+import { latencyOverTimeChart } from '../../src/show/workload-charts';
+import type { InfoSeries } from '../../src/measure/sampler';
 
 /** A seeded log-normal sample, so the charts' inputs are the same on every run. */
 function latencies(medianMs: number, n: number, seed: number): number[] {
@@ -227,5 +229,14 @@ describe('showChart', () => {
     expect(log).toHaveBeenCalledOnce();
     expect(log.mock.calls[0]![0]).toMatch(/^chart "Latency percentiles" \(SVG \d+×\d+, \d+ kB\)$/);
     expect(inspect(chart)).toBe(log.mock.calls[0]![0]);
+  });
+});
+
+describe('latencyOverTimeChart', () => {
+  it('labels its axis in plain milliseconds (10, 20…), not in exponent notation', async () => {
+    const samples = Array.from({ length: 20 }, (_, i) => ({ elapsedMs: i * 250, pingMs: 5 + (i % 7) * 11 }));
+    const texts = await render(latencyOverTimeChart({ samples } as unknown as InfoSeries));
+    expect(texts.filter((t) => /e\+\d/.test(t))).toEqual([]);
+    expect(texts).toContain('60');
   });
 });

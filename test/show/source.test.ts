@@ -38,4 +38,11 @@ describe('sourceOf on a script in a template literal', () => {
     expect(text.trimEnd().endsWith('return 1`;')).toBe(true);
     expect(text).not.toContain('WriteThroughOptions');
   });
+
+  it('ends there too when the script starts on the declaration line: the lock release', () => {
+    const text = sourceOf('valkey/conditional.ts', 'COMPARE_AND_DELETE_LUA');
+    expect(text.trimEnd().endsWith('end`;')).toBe(true);
+    expect(text).toContain("redis.call('DEL', KEYS[1])");
+    expect(text).not.toContain('ConditionalOutcome');
+  });
 });
