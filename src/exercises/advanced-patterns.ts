@@ -210,7 +210,6 @@ function workerEnv(config: LabConfig, sql: SqlEngine, valkey: ValkeyClient): Rec
   return env;
 }
 
-/** One worker process, and what it has said so far. */
 /** The worker that runs the learner's handler, as a file of the project. */
 const HANDLER_WORKER = path.join('src', 'exercises', 'write-behind-handler-worker.ts');
 
@@ -219,9 +218,6 @@ class WorkerProcess {
   readonly lines: WorkerLine[] = [];
   private ended = false;
   private stderr = '';
-  get hasEnded(): boolean {
-    return this.ended;
-  }
   private wake: Array<() => void> = [];
   private readonly worker: Worker;
 
@@ -230,7 +226,10 @@ class WorkerProcess {
       env,
       onLine: (line, from) => {
         if (from === 'stderr') this.stderr = `${this.stderr}\n${line}`.slice(-2000);
-        else if (line.startsWith('{')) this.lines.push(JSON.parse(line) as WorkerLine);
+        else {
+          const said = workerLine(line);
+          if (said) this.lines.push(said);
+        }
         for (const wake of this.wake.splice(0)) wake();
       },
     });
@@ -238,6 +237,10 @@ class WorkerProcess {
       this.ended = true;
       for (const wake of this.wake.splice(0)) wake();
     });
+  }
+
+  get hasEnded(): boolean {
+    return this.ended;
   }
 
   /** The first line that `until` accepts; or the error the worker ended with; or `timeout`. */
@@ -259,6 +262,16 @@ class WorkerProcess {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** A line of the worker's protocol, or undefined for anything else it printed (a learner's console.log). */
+function workerLine(line: string): WorkerLine | undefined {
+  try {
+    const parsed: unknown = JSON.parse(line);
+    return typeof parsed === 'object' && parsed !== null && 'kind' in parsed ? (parsed as WorkerLine) : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Runs the learner's handler once in memory, recording what it asked for, before any process is started. */
 async function dryRun(handleEntry: HandleEntry): Promise<string[]> {
