@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { ENGINE_KINDS, loadConfig, type EngineKind } from '../config';
 import { connectSql } from '../db';
 import { LabError, errorMessage } from '../errors';
+import { wholeNumberFlag } from '../flags';
 import { createWriteBehind, ensureConsumerGroup, streamBacklog } from './write-behind';
 import type { DrillSummary, DrillTimelinePoint } from './write-behind-drill';
 import { clearWriteBehindRun, ensurePart4Tables, writeBehindTally } from '../queries/records-and-writes';
@@ -28,13 +29,6 @@ const SEND_CONCURRENCY = 20;
 const CLAIM_IDLE_MS = 500;
 /** The drill fails when no worker has said anything for this long. */
 const STALL_MS = 90_000;
-
-function positive(text: string | undefined, name: string, fallback: number): number {
-  const n = Number(text ?? fallback);
-  if (!Number.isInteger(n) || n < 1)
-    throw new LabError({ what: `--${name} "${text}" is not a whole number ≥ 1`, fix: USAGE });
-  return n;
-}
 
 async function main(): Promise<number> {
   const { values } = parseArgs({
@@ -55,8 +49,8 @@ async function main(): Promise<number> {
   const engine = (values.engine ?? config.engine) as EngineKind;
   if (!ENGINE_KINDS.includes(engine))
     throw new LabError({ what: `--engine "${engine}" is not mysql or postgres`, fix: USAGE });
-  const writes = positive(values.writes, 'writes', 1000);
-  const killEvery = positive(values['kill-every'], 'kill-every', 100);
+  const writes = wholeNumberFlag(values.writes, 'writes', USAGE, 1) ?? 1000;
+  const killEvery = wholeNumberFlag(values['kill-every'], 'kill-every', USAGE, 1) ?? 100;
   if (killEvery >= writes) {
     throw new LabError({
       what: `--kill-every ${killEvery} is not below --writes ${writes}, so no kill would happen`,

@@ -18,20 +18,13 @@ import { LabError, errorMessage } from '../errors';
 import { createWriteBehindWorker, type StreamEntry, type WorkerEvent } from './write-behind';
 import { applyWrittenBehind, ensurePart4Tables, openTransactionSession } from '../queries/records-and-writes';
 import { connectValkey } from '../valkey';
+import { wholeNumberFlag } from '../flags';
 
 const USAGE =
   'Usage: npx tsx src/patterns/write-behind-worker-process.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME] [--consumer NAME] [--dead-letter KEY] [--claim-idle-ms N] [--hold-after-commit N] [--hold-before-apply N] [--hold-on-claim]';
 
 function say(event: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ t: Date.now(), pid: process.pid, ...event })}\n`);
-}
-
-function wholeNumber(text: string | undefined, name: string, fallback: number): number {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0)
-    throw new LabError({ what: `--${name} "${text}" is not a whole number ≥ 0`, fix: USAGE });
-  return n;
 }
 
 async function main(): Promise<void> {
@@ -57,10 +50,10 @@ async function main(): Promise<void> {
     throw new LabError({ what: '--stream and --run-id are required', fix: USAGE });
   const stream = values.stream;
   const runId = values['run-id'];
-  const holdAfter = wholeNumber(values['hold-after-commit'], 'hold-after-commit', 0);
-  const holdBefore = wholeNumber(values['hold-before-apply'], 'hold-before-apply', 0);
+  const holdAfter = wholeNumberFlag(values['hold-after-commit'], 'hold-after-commit', USAGE) ?? 0;
+  const holdBefore = wholeNumberFlag(values['hold-before-apply'], 'hold-before-apply', USAGE) ?? 0;
   const holdOnClaim = values['hold-on-claim'] === true;
-  const claimIdleMs = wholeNumber(values['claim-idle-ms'], 'claim-idle-ms', 5_000);
+  const claimIdleMs = wholeNumberFlag(values['claim-idle-ms'], 'claim-idle-ms', USAGE) ?? 5_000;
 
   const sql = await connectSql(config, engine);
   const valkey = await connectValkey(config);

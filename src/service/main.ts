@@ -12,6 +12,7 @@ import { ENGINE_KINDS, loadConfig, type EngineKind } from '../config';
 import { connectSql } from '../db';
 import { LabError, errorMessage } from '../errors';
 import { connectValkeyUrl, valkeyWhere, type Valkey } from '../valkey/client';
+import { wholeNumberFlag } from '../flags';
 import { createBreaker } from './breaker';
 import { createServiceApp } from './app';
 
@@ -20,14 +21,6 @@ const USAGE =
 
 function say(event: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
-}
-
-function whole(text: string | undefined, name: string): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 0)
-    throw new LabError({ what: `--${name} "${text}" is not a whole number ≥ 0`, fix: USAGE });
-  return n;
 }
 
 async function main(): Promise<void> {
@@ -45,11 +38,11 @@ async function main(): Promise<void> {
   const engine = (values.engine ?? config.engine) as EngineKind;
   if (!ENGINE_KINDS.includes(engine))
     throw new LabError({ what: `--engine "${engine}" is not mysql or postgres`, fix: USAGE });
-  const port = whole(values.port, 'port');
+  const port = wholeNumberFlag(values.port, 'port', USAGE);
   if (port === undefined) throw new LabError({ what: '--port is required', fix: USAGE });
-  const timeoutMs = whole(values['timeout-ms'], 'timeout-ms') ?? 2_000;
-  const failuresToOpen = whole(values['failures-to-open'], 'failures-to-open');
-  const coolDownMs = whole(values['cool-down-ms'], 'cool-down-ms');
+  const timeoutMs = wholeNumberFlag(values['timeout-ms'], 'timeout-ms', USAGE) ?? 2_000;
+  const failuresToOpen = wholeNumberFlag(values['failures-to-open'], 'failures-to-open', USAGE);
+  const coolDownMs = wholeNumberFlag(values['cool-down-ms'], 'cool-down-ms', USAGE);
   const url = process.env.LAB_SERVICE_VALKEY_URL;
   const useCache = values.cache !== 'off';
   if (useCache && !url)
