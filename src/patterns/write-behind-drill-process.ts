@@ -10,10 +10,10 @@
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, loadConfig, type EngineKind } from '../config';
+import { loadConfig } from '../config';
 import { connectSql } from '../db';
 import { LabError, errorMessage } from '../errors';
-import { wholeNumberFlag } from '../flags';
+import { engineFlag, wholeNumberFlag } from '../flags';
 import { createWriteBehind, ensureConsumerGroup, streamBacklog } from './write-behind';
 import type { DrillSummary, DrillTimelinePoint } from './write-behind-drill';
 import { clearWriteBehindRun, ensurePart4Tables, writeBehindTally } from '../queries/records-and-writes';
@@ -46,9 +46,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const config = loadConfig();
-  const engine = (values.engine ?? config.engine) as EngineKind;
-  if (!ENGINE_KINDS.includes(engine))
-    throw new LabError({ what: `--engine "${engine}" is not mysql or postgres`, fix: USAGE });
+  const engine = engineFlag(values.engine, config.engine, USAGE);
   const writes = wholeNumberFlag(values.writes, 'writes', USAGE, 1) ?? 1000;
   const killEvery = wholeNumberFlag(values['kill-every'], 'kill-every', USAGE, 1) ?? 100;
   if (killEvery >= writes) {

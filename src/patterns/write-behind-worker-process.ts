@@ -12,13 +12,13 @@
 // SIGTERM stops it after the current round.
 
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, loadConfig, type EngineKind } from '../config';
+import { loadConfig } from '../config';
 import { connectSql } from '../db';
 import { LabError, errorMessage } from '../errors';
 import { createWriteBehindWorker, type StreamEntry, type WorkerEvent } from './write-behind';
 import { applyWrittenBehind, ensurePart4Tables, openTransactionSession } from '../queries/records-and-writes';
 import { connectValkey } from '../valkey';
-import { wholeNumberFlag } from '../flags';
+import { engineFlag, wholeNumberFlag } from '../flags';
 
 const USAGE =
   'Usage: npx tsx src/patterns/write-behind-worker-process.ts --stream KEY --run-id ID [--engine mysql|postgres] [--group NAME] [--consumer NAME] [--dead-letter KEY] [--claim-idle-ms N] [--hold-after-commit N] [--hold-before-apply N] [--hold-on-claim]';
@@ -43,9 +43,7 @@ async function main(): Promise<void> {
     },
   });
   const config = loadConfig();
-  const engine = (values.engine ?? config.engine) as EngineKind;
-  if (!ENGINE_KINDS.includes(engine))
-    throw new LabError({ what: `--engine "${engine}" is not mysql or postgres`, fix: USAGE });
+  const engine = engineFlag(values.engine, config.engine, USAGE);
   if (!values.stream || !values['run-id'])
     throw new LabError({ what: '--stream and --run-id are required', fix: USAGE });
   const stream = values.stream;

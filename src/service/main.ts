@@ -8,11 +8,11 @@
 
 import http from 'node:http';
 import { parseArgs } from 'node:util';
-import { ENGINE_KINDS, loadConfig, type EngineKind } from '../config';
+import { loadConfig } from '../config';
 import { connectSql } from '../db';
 import { LabError, errorMessage } from '../errors';
 import { connectValkeyUrl, valkeyWhere, type Valkey } from '../valkey/client';
-import { wholeNumberFlag } from '../flags';
+import { engineFlag, wholeNumberFlag } from '../flags';
 import { createBreaker } from './breaker';
 import { createServiceApp } from './app';
 
@@ -35,9 +35,7 @@ async function main(): Promise<void> {
     },
   });
   const config = loadConfig();
-  const engine = (values.engine ?? config.engine) as EngineKind;
-  if (!ENGINE_KINDS.includes(engine))
-    throw new LabError({ what: `--engine "${engine}" is not mysql or postgres`, fix: USAGE });
+  const engine = engineFlag(values.engine, config.engine, USAGE);
   const port = wholeNumberFlag(values.port, 'port', USAGE);
   if (port === undefined) throw new LabError({ what: '--port is required', fix: USAGE });
   const timeoutMs = wholeNumberFlag(values['timeout-ms'], 'timeout-ms', USAGE) ?? 2_000;
