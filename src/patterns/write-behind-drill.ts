@@ -77,7 +77,7 @@ export async function runWriteBehindDrill(options: {
     timelineFile,
   ];
   const drill = startWorker(path.join('src', 'patterns', 'write-behind-drill-process.ts'), args, {
-    env: definedOnly(options.env ?? {}),
+    env: options.env,
     root,
   });
   const output = () => drill.lines.join('\n');
@@ -104,9 +104,4 @@ export async function runWriteBehindDrill(options: {
     await drill.kill('SIGKILL');
     rmSync(dir, { recursive: true, force: true });
   }
-}
-
-/** The variables of `env` that have a value (a process environment may hold undefined ones). */
-function definedOnly(env: NodeJS.ProcessEnv): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).filter((entry): entry is [string, string] => entry[1] !== undefined));
 }

@@ -170,7 +170,7 @@ export function startWorker(
   scriptPath: string,
   args: readonly string[] = [],
   options: {
-    env?: Record<string, string>;
+    env?: NodeJS.ProcessEnv;
     root?: string;
     /** Called with each line as it arrives, e.g. to follow a worker's progress. */
     onLine?: (line: string, from: 'stdout' | 'stderr') => void;
